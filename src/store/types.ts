@@ -1,0 +1,183 @@
+/**
+ * The bot's own persistence, behind small repositories. Two implementations share these
+ * interfaces and one set of migrations: embedded SQLite (default, zero set-up) and PostgreSQL
+ * (several shard processes or machines). Nothing here knows about discord.js.
+ *
+ * Ids from Discord are snowflake strings; ids from Valentina are API id strings.
+ * Timestamps are epoch milliseconds (numbers) so both stores agree exactly.
+ */
+
+/** Who may award or remove XP through the bot in a guild. */
+export type XpPolicy = 'STORYTELLER_ONLY' | 'FOLLOW_COMPANY';
+
+export interface GuildSettings {
+  guildId: string;
+  companyId: string | null;
+  defaultCampaignId: string | null;
+  approvalsChannelId: string | null;
+  auditChannelId: string | null;
+  xpPolicy: XpPolicy;
+  /** Largest amount one award may carry (XP, or cool points). */
+  maxAwardAmount: number;
+  updatedAt: number;
+}
+
+export type GuildSettingsPatch = Partial<Omit<GuildSettings, 'guildId' | 'updatedAt'>>;
+
+export interface GuildSettingsRepo {
+  get(guildId: string): Promise<GuildSettings | null>;
+  /** Creates the row with defaults when missing, then applies the patch. */
+  upsert(guildId: string, patch: GuildSettingsPatch): Promise<GuildSettings>;
+}
+
+/** A Discord member resolved to a company user. Keyed by (companyId, discordUserId). */
+export interface MemberLink {
+  companyId: string;
+  discordUserId: string;
+  userId: string;
+  /** The user's role when last seen (ADMIN, STORYTELLER, PLAYER, UNAPPROVED). */
+  role: string;
+  /** When this link was last confirmed against the API (epoch ms); used for the TTL. */
+  resolvedAt: number;
+}
+
+export interface MemberLinkRepo {
+  get(companyId: string, discordUserId: string): Promise<MemberLink | null>;
+  getByUser(companyId: string, userId: string): Promise<MemberLink | null>;
+  upsert(link: MemberLink): Promise<void>;
+  /** Replaces every link of a company in one transaction (after a full user-list walk). */
+  replaceAll(companyId: string, links: MemberLink[]): Promise<void>;
+  delete(companyId: string, discordUserId: string): Promise<void>;
+  deleteByUser(companyId: string, userId: string): Promise<void>;
+  deleteCompany(companyId: string): Promise<void>;
+}
+
+export type AwardKind = 'XP_ADD' | 'XP_REMOVE' | 'CP_ADD';
+export type AwardStatus = 'PENDING' | 'APPLIED' | 'FAILED' | 'UNDONE';
+
+export interface AwardResult {
+  xpCurrent: number;
+  xpTotal: number;
+  coolPoints: number;
+}
+
+export interface AwardEntry {
+  id: number;
+  /** Idempotency key sent to the API; unique. Derived from the interaction. */
+  key: string;
+  guildId: string;
+  companyId: string;
+  campaignId: string;
+  /** Scene awards share a batch id; single awards have null. */
+  batchId: string | null;
+  actorUserId: string;
+  actorDiscordId: string;
+  targetUserId: string;
+  targetDiscordId: string | null;
+  kind: AwardKind;
+  amount: number;
+  reason: string | null;
+  status: AwardStatus;
+  /** New totals after the API applied it. */
+  result: AwardResult | null;
+  error: string | null;
+  /** For an undo entry: the id of the entry it reverts. */
+  undoOf: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewAwardEntry = Omit<AwardEntry, 'id' | 'status' | 'result' | 'error' | 'createdAt' | 'updatedAt'>;
+
+export interface LedgerQuery {
+  guildId: string;
+  companyId?: string;
+  targetUserId?: string;
+  campaignId?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface AwardJournalRepo {
+  /**
+   * Writes a PENDING entry. When the key already exists nothing is written and the existing
+   * entry is returned with created=false: that is how double clicks and re-deliveries are caught.
+   */
+  insertPending(entry: NewAwardEntry, now: number): Promise<{ entry: AwardEntry; created: boolean }>;
+  markApplied(key: string, result: AwardResult, now: number): Promise<AwardEntry | null>;
+  markFailed(key: string, error: string, now: number): Promise<AwardEntry | null>;
+  /**
+   * Atomically moves an APPLIED entry to UNDONE. Returns false when it was not APPLIED
+   * (already undone, failed, or unknown), so two undo clicks cannot both proceed.
+   */
+  claimUndo(id: number, now: number): Promise<boolean>;
+  /** Puts an entry claimed by claimUndo back to APPLIED when the reverting API call failed. */
+  releaseUndo(id: number, now: number): Promise<void>;
+  get(id: number): Promise<AwardEntry | null>;
+  getByKey(key: string): Promise<AwardEntry | null>;
+  listBatch(batchId: string): Promise<AwardEntry[]>;
+  listPending(): Promise<AwardEntry[]>;
+  /** Newest first. Excludes nothing: the ledger shows failed and undone entries too. */
+  listLedger(query: LedgerQuery): Promise<{ items: AwardEntry[]; total: number }>;
+}
+
+export type ApprovalStatus = 'PENDING' | 'HANDLING' | 'APPROVED' | 'DENIED' | 'MERGED';
+
+export interface ApprovalCard {
+  guildId: string;
+  /** The UNAPPROVED company user the card is about. */
+  userId: string;
+  channelId: string;
+  messageId: string;
+  status: ApprovalStatus;
+  handledByDiscordId: string | null;
+  /** Free text for the receipt: the role approved as, or the user merged into. */
+  outcome: string | null;
+  updatedAt: number;
+}
+
+export interface ApprovalCardRepo {
+  get(guildId: string, userId: string): Promise<ApprovalCard | null>;
+  upsert(card: Omit<ApprovalCard, 'updatedAt'>, now: number): Promise<void>;
+  /**
+   * Atomically moves PENDING to HANDLING for one actor. Exactly one of several concurrent
+   * callers (in one process or across shards) gets true. A card not yet stored is created
+   * in HANDLING state by the winner (for approvals listed by /approvals without a card).
+   */
+  claim(guildId: string, userId: string, actorDiscordId: string, now: number): Promise<boolean>;
+  /** Final state after the API call succeeded. */
+  finish(guildId: string, userId: string, status: 'APPROVED' | 'DENIED' | 'MERGED', outcome: string, now: number): Promise<void>;
+  /** Back to PENDING when the API call failed, so someone may try again. */
+  release(guildId: string, userId: string, now: number): Promise<void>;
+}
+
+/**
+ * Short-lived server-side state for multi-step components whose data does not fit in a
+ * custom_id (a scene award's member list, a pending confirm). Survives restarts and shards.
+ */
+export interface Draft {
+  id: string;
+  guildId: string;
+  ownerDiscordId: string;
+  kind: string;
+  /** JSON-serialisable payload; the caller parses it with zod. */
+  payload: unknown;
+  expiresAt: number;
+}
+
+export interface DraftRepo {
+  put(draft: Draft): Promise<void>;
+  get(id: string, now: number): Promise<Draft | null>;
+  delete(id: string): Promise<void>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface Store {
+  kind: 'sqlite' | 'postgres';
+  guildSettings: GuildSettingsRepo;
+  memberLinks: MemberLinkRepo;
+  awards: AwardJournalRepo;
+  approvalCards: ApprovalCardRepo;
+  drafts: DraftRepo;
+  close(): Promise<void>;
+}
