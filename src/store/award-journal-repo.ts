@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import type { SqlDb, SqlValue } from './sql-db.js';
+import type { AwardEntry, AwardJournalRepo, AwardResult } from './types.js';
+
+const resultSchema = z.object({
+  xpCurrent: z.number(),
+  xpTotal: z.number(),
+  coolPoints: z.number(),
+});
+
+const rowSchema = z.object({
+  id: z.number(),
+  key: z.string(),
+  guild_id: z.string(),
+  company_id: z.string(),
+  campaign_id: z.string(),
+  batch_id: z.string().nullable(),
+  actor_user_id: z.string(),
+  actor_discord_id: z.string(),
+  target_user_id: z.string(),
+  target_discord_id: z.string().nullable(),
+  kind: z.enum(['XP_ADD', 'XP_REMOVE', 'CP_ADD']),
+  amount: z.number(),
+  reason: z.string().nullable(),
+  status: z.enum(['PENDING', 'APPLIED', 'FAILED', 'UNDONE']),
+  result: z.string().nullable(),
+  error: z.string().nullable(),
+  undo_of: z.number().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+
+function toEntry(row: unknown): AwardEntry {
+  const r = rowSchema.parse(row);
+  return {
+    id: r.id,
+    key: r.key,
+    guildId: r.guild_id,
+    companyId: r.company_id,
+    campaignId: r.campaign_id,
+    batchId: r.batch_id,
+    actorUserId: r.actor_user_id,
+    actorDiscordId: r.actor_discord_id,
+    targetUserId: r.target_user_id,
+    targetDiscordId: r.target_discord_id,
+    kind: r.kind,
+    amount: r.amount,
+    reason: r.reason,
+    status: r.status,
+    result: r.result === null ? null : resultSchema.parse(JSON.parse(r.result)),
+    error: r.error,
+    undoOf: r.undo_of,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function first(rows: unknown[]): AwardEntry | null {
+  return rows[0] === undefined ? null : toEntry(rows[0]);
+}
+
+const MAX_LEDGER_PAGE = 100;
+
+export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
+  const getByKey = async (key: string): Promise<AwardEntry | null> =>
+    first(await db.all('SELECT * FROM award_journal WHERE key = ?', [key]));
+
+  return {
+    async insertPending(e, now) {
+      // ON CONFLICT DO NOTHING makes a concurrent duplicate wait for the first insert and then
+      // write nothing: exactly one caller sees its row come back.
+      const inserted = await db.all(
+        `INSERT INTO award_journal (key, guild_id, company_id, campaign_id, batch_id, actor_user_id,
+           actor_discord_id, target_user_id, target_discord_id, kind, amount, reason, status, undo_of,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING
+         RETURNING *`,
+        [e.key, e.guildId, e.companyId, e.campaignId, e.batchId, e.actorUserId, e.actorDiscordId, e.targetUserId,
+          e.targetDiscordId, e.kind, e.amount, e.reason, e.undoOf, now, now],
+      );
+      const created = first(inserted);
+      if (created !== null) return { entry: created, created: true };
+      const existing = await getByKey(e.key);
+      if (existing === null) throw new Error(`award ${e.key} conflicted but cannot be read back`);
+      return { entry: existing, created: false };
+    },
+
+    async markApplied(key, result: AwardResult, now) {
+      // FAILED may still turn APPLIED (a retry with the same key that the API had in fact applied);
+      // an UNDONE or APPLIED entry is left as it is and returned unchanged.
+      const rows = await db.all(
+        `UPDATE award_journal SET status = 'APPLIED', result = ?, error = NULL, updated_at = ?
+         WHERE key = ? AND status IN ('PENDING', 'FAILED') RETURNING *`,
+        [JSON.stringify(resultSchema.parse(result)), now, key],
+      );
+      return first(rows) ?? getByKey(key);
+    },
+
+    async markFailed(key, error, now) {
+      // Never downgrades an applied award: that would lose it from the ledger's truth.
+      const rows = await db.all(
+        `UPDATE award_journal SET status = 'FAILED', error = ?, updated_at = ?
+         WHERE key = ? AND status IN ('PENDING', 'FAILED') RETURNING *`,
+        [error, now, key],
+      );
+      return first(rows) ?? getByKey(key);
+    },
+
+    async claimUndo(id, now) {
+      const changed = await db.run(
+        `UPDATE award_journal SET status = 'UNDONE', updated_at = ? WHERE id = ? AND status = 'APPLIED'`,
+        [now, id],
+      );
+      return changed === 1;
+    },
+
+    async releaseUndo(id, now) {
+      await db.run(`UPDATE award_journal SET status = 'APPLIED', updated_at = ? WHERE id = ? AND status = 'UNDONE'`, [
+        now,
+        id,
+      ]);
+    },
+
+    async get(id) {
+      return first(await db.all('SELECT * FROM award_journal WHERE id = ?', [id]));
+    },
+
+    getByKey,
+
+    async listBatch(batchId) {
+      return (await db.all('SELECT * FROM award_journal WHERE batch_id = ? ORDER BY id', [batchId])).map(toEntry);
+    },
+
+    async listPending() {
+      return (await db.all(`SELECT * FROM award_journal WHERE status = 'PENDING' ORDER BY id`)).map(toEntry);
+    },
+
+    async listLedger(q) {
+      const where = ['guild_id = ?'];
+      const params: SqlValue[] = [q.guildId];
+      if (q.companyId !== undefined) {
+        where.push('company_id = ?');
+        params.push(q.companyId);
+      }
+      if (q.targetUserId !== undefined) {
+        where.push('target_user_id = ?');
+        params.push(q.targetUserId);
+      }
+      if (q.campaignId !== undefined) {
+        where.push('campaign_id = ?');
+        params.push(q.campaignId);
+      }
+      const limit = Math.min(Math.max(Math.trunc(q.limit), 0), MAX_LEDGER_PAGE);
+      const offset = Math.max(Math.trunc(q.offset), 0);
+      const clause = where.join(' AND ');
+      const [rows, counts] = await Promise.all([
+        db.all(`SELECT * FROM award_journal WHERE ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [
+          ...params,
+          limit,
+          offset,
+        ]),
+        db.all(`SELECT COUNT(*) AS total FROM award_journal WHERE ${clause}`, params),
+      ]);
+      const total = z.object({ total: z.number() }).parse(counts[0]).total;
+      return { items: rows.map(toEntry), total };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { parseDatabaseUrl } from './database-url.js';
+import { createPostgresStore } from './postgres-store.js';
+import { silentLogger, type StoreLogger } from './sql-db.js';
+import { createSqliteStore } from './sqlite-store.js';
+import type { Store } from './types.js';
+
+export type * from './types.js';
+export type { StoreLogger } from './sql-db.js';
+export { parseDatabaseUrl } from './database-url.js';
+
+export interface CreateStoreOptions {
+  /** Folder for the default SQLite file (`data` under the working directory by default). */
+  dataDir?: string;
+  logger?: StoreLogger;
+  /** PostgreSQL pool size (10 by default). */
+  poolSize?: number;
+  /** Clock for the timestamps the repositories stamp themselves (guild settings, migrations). */
+  now?: () => number;
+}
+
+/**
+ * Opens the store DATABASE_URL selects (see parseDatabaseUrl) and applies pending migrations
+ * before resolving. Close it with `store.close()`.
+ */
+export async function createStore(databaseUrl: string | undefined, opts: CreateStoreOptions = {}): Promise<Store> {
+  const target = parseDatabaseUrl(databaseUrl, opts.dataDir);
+  const logger = opts.logger ?? silentLogger;
+  const clock = opts.now ?? Date.now;
+  if (target.kind === 'sqlite') return createSqliteStore({ filename: target.filename, logger, clock });
+  return createPostgresStore({
+    connectionString: target.connectionString,
+    ...(target.schema === undefined ? {} : { schema: target.schema }),
+    ...(target.options === undefined ? {} : { options: target.options }),
+    ...(opts.poolSize === undefined ? {} : { poolSize: opts.poolSize }),
+    logger,
+    clock,
+  });
+}
