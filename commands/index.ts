@@ -1,0 +1,8 @@
+import type { CommandModule } from '../src/discord/command.js';
+import { link } from './link/index.js';
+import { register } from './register/index.js';
+import { setup } from './setup/index.js';
+import { whoami } from './whoami/index.js';
+
+/** Every command the bot has: the router and the deploy script read this one list. */
+export const commandModules: readonly CommandModule[] = [setup, register, link, whoami];

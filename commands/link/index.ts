@@ -1,0 +1,88 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  PermissionFlagsBits,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { CommandModule } from '../../src/discord/command.js';
+import { requireGuildId } from '../../src/discord/guards.js';
+import { identityOf } from '../../src/discord/member-identity.js';
+import { companyNeedsFirstAdmin } from '../../src/domain/admin-bootstrap.js';
+import { matchChoices } from '../../src/domain/directory.js';
+import { InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../../src/domain/errors.js';
+import { displayName, linkMember } from '../../src/domain/members.js';
+import { roleLabel } from '../../src/domain/roles.js';
+import { renderNoticeEmbed } from '../../src/render/error-embed.js';
+import { COLORS } from '../../src/render/theme.js';
+
+const definitions = [
+  {
+    name: 'link',
+    description: 'Link a member to their existing Valentina user (admins)',
+    type: ApplicationCommandType.ChatInput,
+    dm_permission: false,
+    options: [
+      { name: 'member', description: 'The Discord member', type: ApplicationCommandOptionType.User, required: true },
+      { name: 'user', description: 'The Valentina user (type a name, username or email)', type: ApplicationCommandOptionType.String, required: true, autocomplete: true },
+    ],
+  },
+] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+export const link: CommandModule = {
+  namespace: 'link',
+  definitions,
+  slash: {
+    link: {
+      ack: 'ephemeral',
+      async run(interaction, { deps, respond }) {
+        const guildId = requireGuildId(interaction);
+        const { companyId } = await deps.guilds.require(guildId);
+        const member = interaction.options.getUser('member', true);
+        const userId = interaction.options.getString('user', true).trim();
+        if (member.bot) throw new InvalidInputError('Bots cannot be linked to Valentina users. Pick a person.');
+        const users = await deps.directory.listUsers(companyId);
+        const target = users.find((u) => u.id === userId);
+        if (target === undefined) throw new NotFoundInputError('No Valentina user matches that choice. Pick one from the list while typing a name, username or email.');
+
+        let requestingUserId: string;
+        const self = await deps.identity.resolve(companyId, interaction.user.id);
+        if (self !== null && self.role === 'ADMIN') {
+          requestingUserId = self.userId;
+        } else if (
+          interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true &&
+          member.id === interaction.user.id &&
+          target.role === 'ADMIN' &&
+          (await companyNeedsFirstAdmin(deps.directory, companyId))
+        ) {
+          // First-run: the server manager claims the company's first admin user for themselves.
+          requestingUserId = target.id;
+        } else {
+          const you = self === null ? '' : ` You are ${roleLabel(self.role)}.`;
+          throw new PermissionDeniedError(
+            'link members to users',
+            `Only members linked to an ADMIN user may.${you} On first run, someone with Manage Server may link themselves to an ADMIN user.`,
+          );
+        }
+        const { user, previousUserId } = await linkMember(deps, companyId, requestingUserId, target.id, identityOf(member), `link:${interaction.id}`);
+        const previous = previousUserId === null ? '' : `\nThey were linked to another user before; that link was replaced.`;
+        await respond.send({
+          embeds: [renderNoticeEmbed('Linked', `<@${member.id}> now acts as **${displayName(user)}** (${roleLabel(user.role)}).${previous}`, COLORS.success)],
+        });
+      },
+    },
+  },
+  autocomplete: {
+    'link#user': {
+      async run(interaction, { deps }) {
+        const guildId = requireGuildId(interaction);
+        const { companyId } = await deps.guilds.require(guildId);
+        const users = await deps.directory.listUsers(companyId);
+        const query = interaction.options.getFocused();
+        return matchChoices(users, query, (u) => `${displayName(u)} ${u.email}`).map((u) => ({
+          name: `${displayName(u)} · ${roleLabel(u.role)}${u.discord_profile?.id ? ' · linked' : ''}`.slice(0, 100),
+          value: u.id,
+        }));
+      },
+    },
+  },
+};

@@ -1,0 +1,220 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { CommandModule, HandlerContext } from '../../src/discord/command.js';
+import { requireGuildId } from '../../src/discord/guards.js';
+import { companyNeedsFirstAdmin } from '../../src/domain/admin-bootstrap.js';
+import { matchChoices } from '../../src/domain/directory.js';
+import { InvalidInputError, NotFoundInputError, PermissionDeniedError, NoCompanyError } from '../../src/domain/errors.js';
+import { roleLabel } from '../../src/domain/roles.js';
+import type { Deps } from '../../src/deps.js';
+import { renderSettingsEmbed } from '../../src/render/settings-embed.js';
+import type { GuildSettings, XpPolicy } from '../../src/store/types.js';
+
+const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
+const MAX_AWARD_LIMIT = 10_000;
+
+const definitions = [
+  {
+    name: 'setup',
+    description: 'Configure the Valentina bot for this server',
+    type: ApplicationCommandType.ChatInput,
+    dm_permission: false,
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+    options: [
+      { name: 'show', description: 'Show the current settings', type: ApplicationCommandOptionType.Subcommand },
+      {
+        name: 'company',
+        description: 'Bind this server to a Valentina company',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [{ name: 'company', description: 'The company', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }],
+      },
+      {
+        name: 'campaign',
+        description: 'Set the default campaign for XP and rolls',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [{ name: 'campaign', description: 'The campaign', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }],
+      },
+      {
+        name: 'channels',
+        description: 'Set where approval cards and the audit log are posted',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [
+          { name: 'approvals', description: 'Channel for registration approval cards', type: ApplicationCommandOptionType.Channel, channel_types: [...TEXT_CHANNELS] },
+          { name: 'audit', description: 'Channel for the audit log of awards', type: ApplicationCommandOptionType.Channel, channel_types: [...TEXT_CHANNELS] },
+          {
+            name: 'turn-off',
+            description: 'Stop posting to one of the channels',
+            type: ApplicationCommandOptionType.String,
+            choices: [
+              { name: 'approvals', value: 'approvals' },
+              { name: 'audit', value: 'audit' },
+            ],
+          },
+        ],
+      },
+      {
+        name: 'xp-policy',
+        description: 'Choose who may award XP and the largest single award',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [
+          {
+            name: 'policy',
+            description: 'Who may award or remove XP',
+            type: ApplicationCommandOptionType.String,
+            required: true,
+            choices: [
+              { name: 'Storytellers and admins only (default)', value: 'STORYTELLER_ONLY' },
+              { name: "Follow the company's permission_grant_xp", value: 'FOLLOW_COMPANY' },
+            ],
+          },
+          { name: 'max-award', description: `Largest amount one award may carry (1-${MAX_AWARD_LIMIT})`, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: MAX_AWARD_LIMIT },
+        ],
+      },
+    ],
+  },
+] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+/**
+ * Manage Server always; once a company is bound, also a link to one of its ADMIN users
+ * (unless the company has no admin with a Discord profile yet: the first-run case).
+ */
+async function requireSetupRights(deps: Deps, interaction: ChatInputCommandInteraction): Promise<{ guildId: string; settings: GuildSettings }> {
+  const guildId = requireGuildId(interaction);
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) !== true) {
+    throw new PermissionDeniedError('change the bot settings', 'You need Discord\'s **Manage Server** permission.');
+  }
+  const settings = await deps.guilds.settings(guildId);
+  const companyId = settings.companyId ?? deps.config.defaultCompanyId;
+  if (companyId !== undefined && companyId !== null) {
+    const link = await deps.identity.resolve(companyId, interaction.user.id);
+    if (link?.role !== 'ADMIN' && !(await companyNeedsFirstAdmin(deps.directory, companyId))) {
+      const you = link === null ? 'you are not linked' : `you are ${roleLabel(link.role)}`;
+      throw new PermissionDeniedError('change the bot settings', `Once a company is bound, only members linked to an ADMIN user may; ${you}.`);
+    }
+  }
+  return { guildId, settings };
+}
+
+async function showSettings(deps: Deps, guildId: string, ctx: HandlerContext, settings: GuildSettings, userId: string): Promise<void> {
+  const companyId = settings.companyId ?? deps.config.defaultCompanyId ?? null;
+  let companyName: string | null = null;
+  let companyXpPermission: string | null = null;
+  let campaignName: string | null = null;
+  if (companyId !== null) {
+    const company = await deps.api.companies().get(companyId);
+    companyName = company.name;
+    companyXpPermission = company.settings?.permission_grant_xp ?? null;
+    if (settings.defaultCampaignId !== null) {
+      const link = await deps.identity.resolve(companyId, userId);
+      campaignName = link === null || link.role === 'UNAPPROVED' ? settings.defaultCampaignId : await deps.directory.campaignName(companyId, link.userId, settings.defaultCampaignId);
+    }
+  }
+  await ctx.respond.send({
+    embeds: [renderSettingsEmbed({ settings, companyName, companyFromDefault: settings.companyId === null && companyId !== null, campaignName, companyXpPermission })],
+  });
+  void guildId;
+}
+
+export const setup: CommandModule = {
+  namespace: 'setup',
+  definitions,
+  slash: {
+    'setup show': {
+      ack: 'ephemeral',
+      async run(interaction, ctx) {
+        const guildId = requireGuildId(interaction);
+        const settings = await ctx.deps.guilds.settings(guildId);
+        await showSettings(ctx.deps, guildId, ctx, settings, interaction.user.id);
+      },
+    },
+    'setup company': {
+      ack: 'ephemeral',
+      async run(interaction, ctx) {
+        const { deps } = ctx;
+        const { guildId } = await requireSetupRights(deps, interaction);
+        const companyId = interaction.options.getString('company', true).trim();
+        const companies = await deps.api.companies().listAll();
+        const company = companies.find((c) => c.id === companyId);
+        if (company === undefined) throw new NotFoundInputError('The bot\'s API key cannot see that company. Pick one from the list while typing.');
+        const settings = await deps.guilds.update(guildId, { companyId: company.id, defaultCampaignId: null });
+        await deps.identity.invalidateCompany(company.id);
+        await showSettings(deps, guildId, ctx, settings, interaction.user.id);
+      },
+    },
+    'setup campaign': {
+      ack: 'ephemeral',
+      async run(interaction, ctx) {
+        const { deps } = ctx;
+        const { guildId } = await requireSetupRights(deps, interaction);
+        const { companyId } = await deps.guilds.require(guildId);
+        const link = await deps.identity.resolve(companyId, interaction.user.id);
+        if (link === null || link.role === 'UNAPPROVED') throw new PermissionDeniedError('pick a campaign', 'Link yourself to a Valentina user first (`/link`).');
+        const campaignId = interaction.options.getString('campaign', true).trim();
+        const campaigns = await deps.directory.listCampaigns(companyId, link.userId);
+        if (!campaigns.some((c) => c.id === campaignId)) throw new NotFoundInputError('That campaign is not in this company. Pick one from the list while typing.');
+        const settings = await deps.guilds.update(guildId, { defaultCampaignId: campaignId });
+        await showSettings(deps, guildId, ctx, settings, interaction.user.id);
+      },
+    },
+    'setup channels': {
+      ack: 'ephemeral',
+      async run(interaction, ctx) {
+        const { deps } = ctx;
+        const { guildId } = await requireSetupRights(deps, interaction);
+        const approvals = interaction.options.getChannel('approvals', false, [...TEXT_CHANNELS]);
+        const audit = interaction.options.getChannel('audit', false, [...TEXT_CHANNELS]);
+        const off = interaction.options.getString('turn-off', false);
+        if (approvals === null && audit === null && off === null) {
+          throw new InvalidInputError('Give an `approvals` channel, an `audit` channel, or `turn-off` to stop posting to one.');
+        }
+        const settings = await deps.guilds.update(guildId, {
+          ...(approvals !== null ? { approvalsChannelId: approvals.id } : {}),
+          ...(audit !== null ? { auditChannelId: audit.id } : {}),
+          ...(off === 'approvals' ? { approvalsChannelId: null } : {}),
+          ...(off === 'audit' ? { auditChannelId: null } : {}),
+        });
+        await showSettings(deps, guildId, ctx, settings, interaction.user.id);
+      },
+    },
+    'setup xp-policy': {
+      ack: 'ephemeral',
+      async run(interaction, ctx) {
+        const { deps } = ctx;
+        const { guildId } = await requireSetupRights(deps, interaction);
+        const policy = interaction.options.getString('policy', true);
+        if (policy !== 'STORYTELLER_ONLY' && policy !== 'FOLLOW_COMPANY') throw new InvalidInputError('Pick a policy from the list.');
+        const max = interaction.options.getInteger('max-award', false);
+        if (max !== null && (max < 1 || max > MAX_AWARD_LIMIT)) throw new InvalidInputError(`\`max-award\` must be from 1 to ${MAX_AWARD_LIMIT}.`);
+        const xpPolicy: XpPolicy = policy;
+        const settings = await deps.guilds.update(guildId, { xpPolicy, ...(max !== null ? { maxAwardAmount: max } : {}) });
+        await showSettings(deps, guildId, ctx, settings, interaction.user.id);
+      },
+    },
+  },
+  autocomplete: {
+    'setup company#company': {
+      async run(interaction, { deps }) {
+        const companies = await deps.api.companies().listAll();
+        return matchChoices(companies, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
+      },
+    },
+    'setup campaign#campaign': {
+      async run(interaction, { deps }) {
+        const guildId = requireGuildId(interaction);
+        const settings = await deps.guilds.settings(guildId);
+        const companyId = settings.companyId ?? deps.config.defaultCompanyId;
+        if (companyId === undefined || companyId === null) throw new NoCompanyError();
+        const link = await deps.identity.resolve(companyId, interaction.user.id);
+        if (link === null || link.role === 'UNAPPROVED') return [];
+        const campaigns = await deps.directory.listCampaigns(companyId, link.userId);
+        return matchChoices(campaigns, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
+      },
+    },
+  },
+};

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const intFromEnv = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const listFromEnv = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined || v.trim() === ''
+        ? [...fallback]
+        : v
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter((s) => s !== ''),
+    );
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+export const DEFAULT_ASSET_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/markdown',
+] as const;
+
+const EnvSchema = z.object({
+  DISCORD_TOKEN: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  DISCORD_APPLICATION_ID: z.string({ error: 'is required' }).trim().regex(SNOWFLAKE, 'must be a Discord snowflake (17-20 digits)'),
+  VALENTINA_API_URL: z.string({ error: 'is required' }).pipe(httpUrl),
+  VALENTINA_API_KEY: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  VALENTINA_COMPANY_ID: optionalString,
+  DATABASE_URL: optionalString,
+  DATA_DIR: optionalString,
+  DISCORD_API_URL: z.union([z.literal('').transform(() => undefined), httpUrl]).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  DEV_GUILD_ID: optionalString.pipe(z.string().regex(SNOWFLAKE, 'must be a Discord snowflake (17-20 digits)').optional()),
+  API_TIMEOUT_MS: intFromEnv(10_000, 100, 120_000),
+  IDENTITY_TTL_MS: intFromEnv(15 * 60_000, 1_000, 7 * 24 * 3_600_000),
+  SHUTDOWN_TIMEOUT_MS: intFromEnv(10_000, 0, 120_000),
+  SHARD_COUNT: intFromEnv(0, 0, 1_000),
+  SHARD_IDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [];
+      const ids = v.split(',').map((s) => Number(s.trim()));
+      if (ids.some((n) => !Number.isSafeInteger(n) || n < 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of shard numbers, like 0,1' });
+        return z.NEVER;
+      }
+      return ids;
+    }),
+  ASSET_MAX_BYTES: intFromEnv(10_000_000, 1, 10_000_000),
+  ASSET_ALLOWED_TYPES: listFromEnv(DEFAULT_ASSET_TYPES),
+  ASSET_ALLOWED_HOSTS: listFromEnv(['cdn.discordapp.com', 'media.discordapp.net']),
+});
+
+export interface Config {
+  readonly discordToken: string;
+  readonly discordApplicationId: string;
+  readonly valentinaApiUrl: string;
+  readonly valentinaApiKey: string;
+  readonly defaultCompanyId: string | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly discordApiUrl: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly devGuildId: string | undefined;
+  readonly apiTimeoutMs: number;
+  readonly identityTtlMs: number;
+  readonly shutdownTimeoutMs: number;
+  /** Sharding across processes: this process runs `shardIds` of `shardCount` (0 = let Discord decide, one process). */
+  readonly shardCount: number;
+  readonly shardIds: readonly number[];
+  readonly assets: {
+    readonly maxBytes: number;
+    readonly allowedTypes: readonly string[];
+    /** Host names (optionally host:port) attachments may be downloaded from. */
+    readonly allowedHosts: readonly string[];
+  };
+}
+
+/** One readable error listing every problem; it names variables, never their values. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const missing = issue.code === 'invalid_type' && issue.input === undefined;
+      return `${name} ${missing ? 'is required' : issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  if (e.SHARD_IDS.some((id) => id >= e.SHARD_COUNT)) {
+    throw new ConfigError(['SHARD_IDS must each be smaller than SHARD_COUNT']);
+  }
+  return Object.freeze({
+    discordToken: e.DISCORD_TOKEN,
+    discordApplicationId: e.DISCORD_APPLICATION_ID,
+    valentinaApiUrl: e.VALENTINA_API_URL,
+    valentinaApiKey: e.VALENTINA_API_KEY,
+    defaultCompanyId: e.VALENTINA_COMPANY_ID,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR ?? 'data',
+    discordApiUrl: e.DISCORD_API_URL,
+    logLevel: e.LOG_LEVEL,
+    devGuildId: e.DEV_GUILD_ID,
+    apiTimeoutMs: e.API_TIMEOUT_MS,
+    identityTtlMs: e.IDENTITY_TTL_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shardCount: e.SHARD_COUNT,
+    shardIds: Object.freeze(e.SHARD_IDS),
+    assets: Object.freeze({
+      maxBytes: e.ASSET_MAX_BYTES,
+      allowedTypes: Object.freeze(e.ASSET_ALLOWED_TYPES),
+      allowedHosts: Object.freeze(e.ASSET_ALLOWED_HOSTS),
+    }),
+  });
+}
+
+/** The values that must never reach a log line or a reply. */
+export function secretsOf(config: Config): string[] {
+  return [config.discordToken, config.valentinaApiKey].filter((s) => s.length >= 6);
+}

@@ -1,0 +1,27 @@
+import type { User, ValentinaClient } from './api/index.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/types.js';
+import type { IdentityService } from './domain/identity.js';
+import type { GuildContextService } from './domain/guild-context.js';
+import type { CompanyDirectory } from './domain/directory.js';
+
+/** Told when a member registered through the bot (the approvals feature posts a card). */
+export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
+
+export interface Clock {
+  now(): number;
+}
+
+/** Everything a handler may use, built once in src/main.ts. */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  api: ValentinaClient;
+  store: Store;
+  identity: IdentityService;
+  guilds: GuildContextService;
+  directory: CompanyDirectory;
+  clock: Clock;
+  onRegistered?: RegisteredHook;
+}

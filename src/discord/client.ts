@@ -1,0 +1,64 @@
+import { Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+
+/**
+ * The discord.js client: no privileged intents, and caches bounded so memory does not grow with
+ * guild size. Members and users arrive with every interaction, so the bot needs few cached.
+ */
+export function createDiscordClient(opts: {
+  apiUrl?: string | undefined;
+  cdnUrl?: string | undefined;
+  shardCount?: number;
+  shardIds?: readonly number[];
+}): Client {
+  const rest: NonNullable<ClientOptions['rest']> = {};
+  if (opts.apiUrl !== undefined) rest.api = opts.apiUrl;
+  if (opts.cdnUrl !== undefined) rest.cdn = opts.cdnUrl;
+  const sharding =
+    opts.shardCount !== undefined && opts.shardCount > 0
+      ? { shardCount: opts.shardCount, shards: opts.shardIds !== undefined && opts.shardIds.length > 0 ? [...opts.shardIds] : 'auto' as const }
+      : {};
+  return new Client({
+    ...sharding,
+    // GuildVoiceStates lets a scene award offer everyone in the storyteller's voice channel.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    partials: [Partials.GuildMember, Partials.User],
+    allowedMentions: { parse: [] },
+    rest,
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMessageManager: 0,
+      DMMessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      StageInstanceManager: 0,
+      ThreadManager: 0,
+      ThreadMemberManager: 0,
+      AutoModerationRuleManager: 0,
+      ApplicationCommandManager: 0,
+      BaseGuildEmojiManager: 0,
+      GuildForumThreadManager: 0,
+      GuildTextThreadManager: 0,
+      EntitlementManager: 0,
+      GuildMemberManager: {
+        maxSize: 200,
+        keepOverLimit: (member) => member.id === member.client.user.id,
+      },
+      UserManager: {
+        maxSize: 1_000,
+        keepOverLimit: (user) => user.id === user.client.user.id,
+      },
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      users: { interval: 600, filter: () => (user) => user.id !== user.client.user.id },
+      guildMembers: { interval: 600, filter: () => (member) => member.id !== member.client.user.id },
+    },
+  });
+}

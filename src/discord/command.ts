@@ -1,0 +1,83 @@
+import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIApplicationCommandsJSONBody,
+  AnySelectMenuInteraction,
+  UserContextMenuCommandInteraction,
+} from 'discord.js';
+import type { Logger } from '../logger.js';
+import type { ComponentId, ParsedCustomId } from './custom-id.js';
+import type { Deps } from '../deps.js';
+import type { AckMode, Responder } from './responder.js';
+
+export interface HandlerContext {
+  deps: Deps;
+  log: Logger;
+  respond: Responder;
+}
+
+export interface SlashRoute {
+  /** Acknowledge before `run` (anything that calls the API). 'none' for modals or instant answers. */
+  ack: AckMode;
+  run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void>;
+}
+
+export interface AutocompleteRoute {
+  run(interaction: AutocompleteInteraction, ctx: Omit<HandlerContext, 'respond'>): Promise<ApplicationCommandOptionChoiceData[]>;
+}
+
+export interface UserMenuRoute {
+  ack: AckMode;
+  run(interaction: UserContextMenuCommandInteraction, ctx: HandlerContext): Promise<void>;
+}
+
+export interface MessageMenuRoute {
+  ack: AckMode;
+  run(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<void>;
+}
+
+export type ComponentInteraction = ButtonInteraction | AnySelectMenuInteraction | ModalSubmitInteraction;
+
+/** A component route with its argument types erased behind `handle`, so routes fit in one list. */
+export interface ComponentRoute {
+  key: string;
+  version: number;
+  ack: AckMode;
+  handle(interaction: ComponentInteraction, parsed: ParsedCustomId, ctx: HandlerContext): Promise<boolean>;
+}
+
+export function componentRoute<Args extends readonly string[]>(
+  id: ComponentId<Args>,
+  route: { ack: AckMode; run(interaction: ComponentInteraction, args: Args, ctx: HandlerContext): Promise<void> },
+): ComponentRoute {
+  return {
+    key: id.key,
+    version: id.version,
+    ack: route.ack,
+    async handle(interaction, parsed, ctx) {
+      const args = id.decode(parsed);
+      if (args === undefined) return false;
+      await route.run(interaction, args, ctx);
+      return true;
+    },
+  };
+}
+
+/**
+ * One slash-command group (the folder under `commands/`). Its namespace is the command name
+ * and the custom_id namespace of its components.
+ * Slash keys: `name`, `name sub`, or `name group sub`. Autocomplete keys: slash key + `#option`.
+ */
+export interface CommandModule {
+  namespace: string;
+  definitions: readonly RESTPostAPIApplicationCommandsJSONBody[];
+  slash?: Readonly<Record<string, SlashRoute>>;
+  autocomplete?: Readonly<Record<string, AutocompleteRoute>>;
+  userMenus?: Readonly<Record<string, UserMenuRoute>>;
+  messageMenus?: Readonly<Record<string, MessageMenuRoute>>;
+  components?: readonly ComponentRoute[];
+}

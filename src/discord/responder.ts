@@ -1,0 +1,125 @@
+import {
+  MessageFlags,
+  type InteractionReplyOptions,
+  type InteractionEditReplyOptions,
+  type InteractionUpdateOptions,
+  type ModalComponentData,
+  type ModalBuilder,
+  type RepliableInteraction,
+} from 'discord.js';
+
+/** How an interaction is acknowledged before slow work. */
+export type AckMode = 'ephemeral' | 'public' | 'update' | 'none';
+
+/** The message-editing answers exist only for components and modals opened from a message. */
+function messageAnswers(i: RepliableInteraction):
+  | { update(o: InteractionUpdateOptions): Promise<unknown>; deferUpdate(): Promise<unknown> }
+  | undefined {
+  if (i.isMessageComponent()) return { update: (o) => i.update(o), deferUpdate: () => i.deferUpdate() };
+  if (i.isModalSubmit() && i.isFromMessage()) return { update: (o) => i.update(o), deferUpdate: () => i.deferUpdate() };
+  return undefined;
+}
+
+export interface MessagePayload {
+  content?: string;
+  embeds?: InteractionReplyOptions['embeds'];
+  components?: InteractionReplyOptions['components'];
+  files?: InteractionReplyOptions['files'];
+}
+
+/**
+ * The one owner of an interaction's acknowledgement. The state flips synchronously before any
+ * await, so the router's 3-second safety net and a handler can never both acknowledge.
+ * Every message it sends disallows mentions.
+ */
+export class Responder {
+  private acked: 'no' | 'deferred-reply' | 'deferred-update' | 'replied' = 'no';
+  private ephemeral = false;
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly interaction: RepliableInteraction) {}
+
+  get acknowledged(): boolean {
+    return this.acked !== 'no';
+  }
+
+  /** Defers unless already acknowledged. `update` defers a component's message edit. */
+  async defer(mode: AckMode): Promise<void> {
+    if (this.acked !== 'no' || mode === 'none') return this.pending.then(() => undefined);
+    const i = this.interaction;
+    const onMessage = messageAnswers(i);
+    if (mode === 'update' && onMessage !== undefined) {
+      this.acked = 'deferred-update';
+      this.pending = onMessage.deferUpdate();
+    } else {
+      this.acked = 'deferred-reply';
+      this.ephemeral = mode !== 'public';
+      this.pending = i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    }
+    await this.pending;
+  }
+
+  /**
+   * Sends the answer: a reply, the edit of a deferred reply, or a follow-up when the first
+   * answer is already out. `ephemeral` only applies when nothing was sent yet.
+   */
+  async send(payload: MessagePayload, opts: { ephemeral?: boolean } = {}): Promise<void> {
+    await this.pending;
+    const i = this.interaction;
+    const base = { ...payload, allowedMentions: { parse: [] } };
+    if (this.acked === 'no') {
+      this.acked = 'replied';
+      this.ephemeral = opts.ephemeral ?? false;
+      const flags = this.ephemeral ? MessageFlags.Ephemeral : undefined;
+      this.pending = i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions);
+    } else if (this.acked === 'deferred-reply') {
+      this.acked = 'replied';
+      this.pending = i.editReply(base as InteractionEditReplyOptions);
+    } else {
+      const flags = opts.ephemeral ? MessageFlags.Ephemeral : undefined;
+      this.pending = i.followUp({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions);
+    }
+    await this.pending;
+  }
+
+  /** Replaces the message a component sits on (or, for a command, the reply). */
+  async update(payload: MessagePayload): Promise<void> {
+    await this.pending;
+    const i = this.interaction;
+    const base = { ...payload, allowedMentions: { parse: [] } };
+    const onMessage = messageAnswers(i);
+    if (this.acked === 'no' && onMessage !== undefined) {
+      this.acked = 'replied';
+      this.pending = onMessage.update(base as InteractionUpdateOptions);
+    } else if (this.acked === 'deferred-update' || this.acked === 'deferred-reply' || this.acked === 'replied') {
+      this.pending = i.editReply(base as InteractionEditReplyOptions);
+    } else {
+      this.acked = 'replied';
+      this.pending = i.reply(base as InteractionReplyOptions);
+    }
+    await this.pending;
+  }
+
+  /** Private message to the presser of a component, leaving the message itself alone. */
+  async whisper(payload: MessagePayload): Promise<void> {
+    await this.pending;
+    if (this.acked === 'no') return this.send(payload, { ephemeral: true });
+    if (this.acked === 'deferred-reply') {
+      if (this.ephemeral) return this.send(payload);
+      // A public "thinking…" must not turn into a public error: drop it, answer privately.
+      this.acked = 'replied';
+      await this.interaction.deleteReply().catch(() => undefined);
+    }
+    this.pending = this.interaction.followUp({ ...payload, allowedMentions: { parse: [] }, flags: MessageFlags.Ephemeral } as InteractionReplyOptions);
+    await this.pending;
+  }
+
+  /** A modal must be the first answer. */
+  async showModal(modal: ModalBuilder | ModalComponentData): Promise<void> {
+    const i = this.interaction;
+    if (this.acked !== 'no' || i.isModalSubmit()) throw new Error('a modal must be the first answer');
+    this.acked = 'replied';
+    this.pending = i.showModal(modal);
+    await this.pending;
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  APIConnectionError,
+  APIError,
+  AuthenticationError,
+  AuthorizationError,
+  ConflictError,
+  NotFoundError,
+  RateLimitError,
+  RequestValidationError,
+  ResponseValidationError,
+  ServerError,
+  ValidationError,
+} from '../api/index.js';
+import { UserFacingError } from './errors.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface ErrorDescription {
+  title: string;
+  message: string;
+  level: LogLevel;
+}
+
+/** Strips anything that could ping or break a reply out of text that came from elsewhere. */
+export function sanitizeForReply(text: string, max = 300): string {
+  const flat = text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<@[!&]?\d+>/g, '(mention)');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * The table of the error boundary: every error a handler can throw becomes a short private
+ * message. Raw API bodies and stack traces never reach a member; `reference` lets an operator
+ * find the log line.
+ */
+export function describeError(err: unknown, reference: string): ErrorDescription {
+  if (err instanceof UserFacingError) return { title: err.title, message: err.message, level: 'debug' };
+  if (err instanceof RateLimitError) {
+    const wait = err.retryAfterSeconds === undefined ? 'a moment' : `${Math.max(1, Math.ceil(err.retryAfterSeconds))} s`;
+    return { title: 'Busy right now', message: `The Valentina API is rate limiting the bot. Try again in ${wait}.`, level: 'warn' };
+  }
+  if (err instanceof ValidationError) {
+    const detail = err.detail === undefined ? 'The Valentina API refused the request.' : sanitizeForReply(err.detail);
+    return { title: 'Refused', message: detail, level: 'info' };
+  }
+  if (err instanceof NotFoundError) {
+    return { title: 'Not found', message: 'That no longer exists in Valentina. It may have been deleted.', level: 'info' };
+  }
+  if (err instanceof AuthorizationError) {
+    return {
+      title: 'Not allowed',
+      message: 'Valentina refused this action for your user. Your role may have changed, or an admin may need to re-link you.',
+      level: 'warn',
+    };
+  }
+  if (err instanceof AuthenticationError) {
+    return { title: 'Bot misconfigured', message: `The bot's Valentina API key was refused. Tell a server admin (ref \`${reference}\`).`, level: 'error' };
+  }
+  if (err instanceof ConflictError) {
+    return { title: 'Conflict', message: 'That request clashed with an earlier one. Run the command again.', level: 'info' };
+  }
+  if (err instanceof RequestValidationError) {
+    return { title: 'Invalid input', message: sanitizeForReply(err.message), level: 'info' };
+  }
+  if (err instanceof ServerError || err instanceof APIConnectionError) {
+    return {
+      title: 'Valentina is having trouble',
+      message: `The Valentina API did not answer properly. Nothing was changed unless a receipt says so. Please retry in a minute (ref \`${reference}\`).`,
+      level: 'warn',
+    };
+  }
+  if (err instanceof ResponseValidationError) {
+    return { title: 'Something went wrong', message: `Valentina answered in a way the bot does not understand (ref \`${reference}\`).`, level: 'error' };
+  }
+  if (err instanceof APIError) {
+    return { title: 'Something went wrong', message: `The Valentina API returned an error (ref \`${reference}\`).`, level: 'warn' };
+  }
+  return { title: 'Something went wrong', message: `An unexpected error happened (ref \`${reference}\`). It has been logged.`, level: 'error' };
+}

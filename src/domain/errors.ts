@@ -1,0 +1,70 @@
+/**
+ * Expected failures that a member can act on. The error boundary shows their message privately;
+ * anything that is not a UserFacingError is treated as a bug or an outage.
+ */
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly title: string = 'That did not work',
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: what was wrong and what is allowed. */
+export class InvalidInputError extends UserFacingError {
+  constructor(message: string) {
+    super(message, 'Invalid input');
+  }
+}
+
+export class NotLinkedError extends UserFacingError {
+  constructor() {
+    super(
+      'Your Discord account is not linked to a user of this server\'s Valentina company yet. ' +
+        'Run `/register` to ask for access, or ask an admin to `/link` you to your existing user.',
+      'Not registered',
+    );
+  }
+}
+
+export class UnapprovedError extends UserFacingError {
+  constructor() {
+    super('Your registration is waiting for an admin\'s approval. You can use the bot once it is approved.', 'Awaiting approval');
+  }
+}
+
+export class NoCompanyError extends UserFacingError {
+  constructor() {
+    super(
+      'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.',
+      'Not set up',
+    );
+  }
+}
+
+export class PermissionDeniedError extends UserFacingError {
+  constructor(action: string, whoMay: string) {
+    super(`You may not ${action}. ${whoMay}`, 'Not allowed');
+  }
+}
+
+export class NotFoundInputError extends UserFacingError {
+  constructor(message: string) {
+    super(message, 'Not found');
+  }
+}
+
+/** A component whose action was already taken (double click, two admins, stale message). */
+export class AlreadyHandledError extends UserFacingError {
+  constructor(message = 'This was already handled.') {
+    super(message, 'Already handled');
+  }
+}
+
+export class ExpiredError extends UserFacingError {
+  constructor(message = 'This has expired. Run the command again.') {
+    super(message, 'Expired');
+  }
+}
