@@ -1,0 +1,173 @@
+/**
+ * Error taxonomy of the Valentina client.
+ *
+ * ValentinaError (root of everything the client throws)
+ * ├─ APIError                     the server answered with an error status
+ * │  ├─ ValidationError 400       ├─ AuthenticationError 401   ├─ AuthorizationError 403
+ * │  ├─ NotFoundError 404         ├─ ConflictError 409         ├─ RateLimitError 429
+ * │  └─ ServerError ≥500          (other statuses, e.g. 413, are plain APIError)
+ * ├─ APIConnectionError           no usable answer (network failure)
+ * │  └─ APITimeoutError
+ * ├─ RequestValidationError       refused before sending
+ * └─ ResponseValidationError      a 2xx body that does not fit the schema
+ *
+ * No error carries request headers or the raw response body: the transport redacts the API key
+ * from every string it puts here, and validation failures carry only zod's issue summary.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface InvalidParameter {
+  /** A field name, a location path (`["title"]`), or the literal `"body"` for service rules. */
+  field: string | ReadonlyArray<string | number> | undefined;
+  message: string;
+}
+
+export class ValentinaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface APIErrorInit {
+  status: number;
+  title: string;
+  detail?: string | undefined;
+  instance?: string | undefined;
+  invalidParameters?: readonly InvalidParameter[] | undefined;
+  method: HttpMethod;
+  path: string;
+  requestId?: string | undefined;
+  currentXp?: number | undefined;
+  requiredXp?: number | undefined;
+}
+
+export class APIError extends ValentinaError {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | undefined;
+  /** The full request URL as the server saw it (this API puts the URL, not the path, here). */
+  readonly instance: string | undefined;
+  readonly invalidParameters: readonly InvalidParameter[];
+  readonly method: HttpMethod;
+  /** Request path without the query string. */
+  readonly path: string;
+  /** `X-Request-Id` when the server sends one (newer servers only). */
+  readonly requestId: string | undefined;
+  /** Extension members of the not-enough-XP 400. */
+  readonly currentXp: number | undefined;
+  readonly requiredXp: number | undefined;
+
+  constructor(init: APIErrorInit) {
+    const what = init.detail ?? init.title;
+    super(`${init.method} ${init.path} failed with ${init.status}: ${what}`);
+    this.status = init.status;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.instance = init.instance;
+    this.invalidParameters = init.invalidParameters ?? [];
+    this.method = init.method;
+    this.path = init.path;
+    this.requestId = init.requestId;
+    this.currentXp = init.currentXp;
+    this.requiredXp = init.requiredXp;
+  }
+}
+
+export class ValidationError extends APIError {}
+export class AuthenticationError extends APIError {}
+export class AuthorizationError extends APIError {}
+export class NotFoundError extends APIError {}
+export class ConflictError extends APIError {}
+export class ServerError extends APIError {}
+
+export class RateLimitError extends APIError {
+  /** How long the server asked to wait, when it said so. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: APIErrorInit & { retryAfterSeconds?: number | undefined }) {
+    super(init);
+    this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+}
+
+/** Picks the class for a status; the single place where statuses become classes. */
+export function apiErrorFor(init: APIErrorInit & { retryAfterSeconds?: number | undefined }): APIError {
+  switch (init.status) {
+    case 400:
+      return new ValidationError(init);
+    case 401:
+      return new AuthenticationError(init);
+    case 403:
+      return new AuthorizationError(init);
+    case 404:
+      return new NotFoundError(init);
+    case 409:
+      return new ConflictError(init);
+    case 429:
+      return new RateLimitError(init);
+    default:
+      return init.status >= 500 ? new ServerError(init) : new APIError(init);
+  }
+}
+
+/** A stripped-down copy of a low-level error, so the original (and whatever it holds) is not kept. */
+export interface ErrorCauseSummary {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export class APIConnectionError extends ValentinaError {
+  readonly method: HttpMethod;
+  readonly path: string;
+  override readonly cause: ErrorCauseSummary | undefined;
+
+  constructor(init: { method: HttpMethod; path: string; cause?: ErrorCauseSummary | undefined; message?: string }) {
+    const reason = init.cause === undefined ? '' : `: ${init.cause.message}${init.cause.code === undefined ? '' : ` (${init.cause.code})`}`;
+    super(init.message ?? `${init.method} ${init.path} could not reach the Valentina API${reason}`);
+    this.method = init.method;
+    this.path = init.path;
+    this.cause = init.cause;
+  }
+}
+
+export class APITimeoutError extends APIConnectionError {
+  readonly timeoutMs: number;
+
+  constructor(init: { method: HttpMethod; path: string; timeoutMs: number }) {
+    super({ ...init, message: `${init.method} ${init.path} timed out after ${init.timeoutMs} ms` });
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+
+/** Thrown before any request is sent: the arguments cannot make a valid request. */
+export class RequestValidationError extends ValentinaError {
+  /** The argument or body member at fault (`amount`, `userId`, `body.title` …). */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** A successful response whose body does not fit the expected schema: API drift or a client bug. */
+export class ResponseValidationError extends ValentinaError {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly status: number;
+  /** zod's prettified issue list (paths and expectations, never the values received). */
+  readonly issues: string;
+  readonly requestId: string | undefined;
+
+  constructor(init: { method: HttpMethod; path: string; status: number; issues: string; requestId?: string | undefined }) {
+    super(`${init.method} ${init.path} returned a body that does not fit the expected schema:\n${init.issues}`);
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.issues = init.issues;
+    this.requestId = init.requestId;
+  }
+}

@@ -1,0 +1,31 @@
+import { CompanySchema, pageSchema, type Company, type Page } from '../models.js';
+import { collect, type IterOptions, type PageOptions } from '../pagination.js';
+import { path, type Route } from '../wire.js';
+import { ApiResource, type ServiceContext } from './resource.js';
+
+const CompanyPageSchema = pageSchema(CompanySchema);
+const COMPANIES: Route = { path: '/companies', query: {} };
+
+/** Companies visible to the API key, with their settings. */
+export class CompaniesService extends ApiResource {
+  constructor(ctx: ServiceContext) {
+    super(ctx);
+  }
+
+  async getPage(options: PageOptions = {}): Promise<Page<Company>> {
+    return this.fetchPage(COMPANIES, {}, CompanyPageSchema, options);
+  }
+
+  async listAll(): Promise<Company[]> {
+    return collect(this.iterAll());
+  }
+
+  iterAll(options: IterOptions = {}): AsyncIterable<Company> {
+    return this.iterate(COMPANIES, {}, CompanyPageSchema, options.limit);
+  }
+
+  async get(companyId: string): Promise<Company> {
+    const id = this.validate.id('companyId', companyId);
+    return this.transport.request({ method: 'GET', path: path`/companies/${id}` }, CompanySchema);
+  }
+}
