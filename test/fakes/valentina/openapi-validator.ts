@@ -35,6 +35,20 @@ function resolvePointer(doc: Json, pointer: string): unknown {
 
 let cachedDocument: Json | undefined;
 
+/**
+ * The document's xp/remove 400 is `oneOf: [ProblemDetails, NotEnoughXPProblem]`, but every
+ * NotEnoughXPProblem also satisfies the open ProblemDetails, so `oneOf` rejects exactly the body the
+ * contract describes. Inline response schemas under `paths` are therefore read with `anyOf`
+ * semantics; component schemas (whose `oneOf` branches are disjoint) are left as written.
+ */
+function relaxInlineOneOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(relaxInlineOneOf);
+  if (!isObject(node)) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) out[key === 'oneOf' ? 'anyOf' : key] = relaxInlineOneOf(value);
+  return out;
+}
+
 /** Reads (once per process) the OpenAPI document. */
 export function loadOpenApiDocument(path: string = DEFAULT_OPENAPI_PATH): Json {
   if (path === DEFAULT_OPENAPI_PATH && cachedDocument) return cachedDocument;
@@ -56,7 +70,7 @@ export class OpenApiValidator {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
     this.ajv.addFormat('binary', true);
-    this.ajv.addSchema({ ...document, $id: DOC_ID });
+    this.ajv.addSchema({ ...document, paths: relaxInlineOneOf(document['paths']), $id: DOC_ID });
   }
 
   /** Validates a value against `#/components/schemas/<name>`; returns an error text or null. */
