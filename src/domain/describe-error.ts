@@ -38,6 +38,9 @@ export function describeError(err: unknown, reference: string): ErrorDescription
     const wait = err.retryAfterSeconds === undefined ? 'a moment' : `${Math.max(1, Math.ceil(err.retryAfterSeconds))} s`;
     return { title: 'Busy right now', message: `The Valentina API is rate limiting the bot. Try again in ${wait}.`, level: 'warn' };
   }
+  if (err instanceof ValidationError && err.currentXp !== undefined && err.requiredXp !== undefined) {
+    return { title: 'Not enough XP', message: `They have ${err.currentXp} XP available, and this needs ${err.requiredXp}. Nothing was changed.`, level: 'info' };
+  }
   if (err instanceof ValidationError) {
     const detail = err.detail === undefined ? 'The Valentina API refused the request.' : sanitizeForReply(err.detail);
     return { title: 'Refused', message: detail, level: 'info' };

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord-api-types/v10';
+import { commandModules } from '../../commands/index.js';
+
+interface Opt {
+  name: string;
+  description?: string;
+  type: number;
+  options?: Opt[];
+  choices?: unknown[];
+  autocomplete?: boolean;
+}
+interface Def {
+  name: string;
+  description?: string;
+  type?: number;
+  options?: Opt[];
+}
+
+const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
+const defs = commandModules.flatMap((m) => m.definitions as readonly Def[]);
+
+/** Every leaf path of a chat command: `name`, `name sub`, `name group sub`, with its options. */
+function leaves(def: Def): Array<{ key: string; options: Opt[] }> {
+  const subs = (def.options ?? []).filter((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup);
+  if (subs.length === 0) return [{ key: def.name, options: def.options ?? [] }];
+  return subs.flatMap((s) =>
+    s.type === ApplicationCommandOptionType.SubcommandGroup
+      ? (s.options ?? []).map((leaf) => ({ key: `${def.name} ${s.name} ${leaf.name}`, options: leaf.options ?? [] }))
+      : [{ key: `${def.name} ${s.name}`, options: s.options ?? [] }],
+  );
+}
+
+describe('command registry', () => {
+  it('has unique namespaces and unique command names per type', () => {
+    const namespaces = commandModules.map((m) => m.namespace);
+    expect(new Set(namespaces).size).toBe(namespaces.length);
+    const keys = defs.map((d) => `${d.type ?? 1}:${d.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('respects Discord limits', () => {
+    const check = (o: Opt | Def, depth: number) => {
+      expect(o.name.length).toBeLessThanOrEqual(32);
+      if ((o as Def).type === ApplicationCommandType.ChatInput || depth > 0) {
+        expect(o.name, o.name).toMatch(NAME);
+        expect(o.name).toBe(o.name.toLowerCase());
+        expect((o.description ?? '').length, o.name).toBeGreaterThan(0);
+        expect((o.description ?? '').length, o.name).toBeLessThanOrEqual(100);
+      }
+      expect((o.options ?? []).length).toBeLessThanOrEqual(25);
+      expect(((o as Opt).choices ?? []).length).toBeLessThanOrEqual(25);
+      const required = (o.options ?? []).map((x) => (x as Opt & { required?: boolean }).required === true);
+      // Required options must come first.
+      expect(required.indexOf(false) === -1 || !required.slice(required.indexOf(false)).includes(true), o.name).toBe(true);
+      for (const child of o.options ?? []) check(child, depth + 1);
+    };
+    for (const d of defs) check(d, 0);
+    expect(defs.filter((d) => (d.type ?? 1) === ApplicationCommandType.ChatInput).length).toBeLessThanOrEqual(100);
+  });
+
+  it('has a handler for every subcommand, autocomplete option and context menu, and nothing stray', () => {
+    const slash = new Set(commandModules.flatMap((m) => Object.keys(m.slash ?? {})));
+    const auto = new Set(commandModules.flatMap((m) => Object.keys(m.autocomplete ?? {})));
+    const userMenus = new Set(commandModules.flatMap((m) => Object.keys(m.userMenus ?? {})));
+    const messageMenus = new Set(commandModules.flatMap((m) => Object.keys(m.messageMenus ?? {})));
+    const expectedSlash = new Set<string>();
+    const expectedAuto = new Set<string>();
+    for (const d of defs) {
+      if (d.type === ApplicationCommandType.User) expect(userMenus.has(d.name), d.name).toBe(true);
+      else if (d.type === ApplicationCommandType.Message) expect(messageMenus.has(d.name), d.name).toBe(true);
+      else
+        for (const leaf of leaves(d)) {
+          expectedSlash.add(leaf.key);
+          for (const o of leaf.options) if (o.autocomplete === true) expectedAuto.add(`${leaf.key}#${o.name}`);
+        }
+    }
+    expect([...slash].sort()).toEqual([...expectedSlash].sort());
+    expect([...auto].sort()).toEqual([...expectedAuto].sort());
+  });
+
+  it('names components after their own namespace', () => {
+    for (const m of commandModules) for (const c of m.components ?? []) expect(c.key.split(':')[0]).toBe(m.namespace);
+  });
+});

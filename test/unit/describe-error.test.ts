@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  APIConnectionError,
+  AuthenticationError,
+  AuthorizationError,
+  NotFoundError,
+  RateLimitError,
+  ResponseValidationError,
+  ServerError,
+  ValidationError,
+} from '../../src/api/index.js';
+import { describeError, sanitizeForReply } from '../../src/domain/describe-error.js';
+import { NotLinkedError } from '../../src/domain/errors.js';
+
+const problem = (status: number, title: string, detail?: string) => ({
+  status,
+  title,
+  detail,
+  instance: 'http://127.0.0.1/api/v1/x',
+  method: 'POST' as const,
+  path: '/api/v1/x',
+});
+
+describe('describeError', () => {
+  it('shows a user-facing error as is, at debug level', () => {
+    const d = describeError(new NotLinkedError(), 'ref1');
+    expect(d.level).toBe('debug');
+    expect(d.message).toContain('/register');
+  });
+
+  it('maps every API error class to a clear message', () => {
+    const cases: Array<[unknown, RegExp, string]> = [
+      [new ValidationError(problem(400, 'Bad Request', 'User does not have enough XP to complete the action.')), /enough XP/, 'info'],
+      [new NotFoundError(problem(404, 'Not Found', 'Note not found')), /no longer exists/, 'info'],
+      [new AuthorizationError(problem(403, 'Forbidden')), /refused this action/, 'warn'],
+      [new AuthenticationError(problem(401, 'Unauthorized', 'Unauthorized API key')), /API key was refused.*ref/, 'error'],
+      [new ServerError(problem(503, 'Service Unavailable')), /having trouble|did not answer/, 'warn'],
+      [new RateLimitError({ ...problem(429, 'Too Many Requests', 'You are being rate limited.'), retryAfterSeconds: 12.3 }), /13 s/, 'warn'],
+      [new ValidationError({ ...problem(400, 'Bad Request', 'User does not have enough XP to complete the action.'), currentXp: 3, requiredXp: 5 }), /have 3 XP available.*needs 5/, 'info'],
+      [new Error('boom'), /unexpected error.*ref `ref1`/, 'error'],
+    ];
+    for (const [err, pattern, level] of cases) {
+      const d = describeError(err, 'ref1');
+      expect(d.message, String(err)).toMatch(pattern);
+      expect(d.level, String(err)).toBe(level);
+    }
+  });
+
+  it('never echoes mentions from API text', () => {
+    expect(sanitizeForReply('hi @everyone <@123> <@&456>')).not.toMatch(/@everyone|<@/);
+  });
+
+  it('treats network failures and drift as outages, not user mistakes', () => {
+    expect(describeError(new APIConnectionError({ method: 'GET', path: '/x', cause: { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' } }), 'r').title).toBe('Valentina is having trouble');
+    expect(describeError(new ResponseValidationError({ method: 'GET', path: '/x', status: 200, issues: 'bad' }), 'r').level).toBe('error');
+  });
+});
