@@ -17,7 +17,9 @@ function param(header: string, name: string): string | null {
   const match = new RegExp(`(?:^|;)\\s*${name}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i').exec(header);
   if (!match) return null;
   const quoted = match[1];
-  return quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (match[2] ?? '').trim();
+  const raw = quoted !== undefined ? quoted.replace(/\\"/g, '"') : (match[2] ?? '').trim();
+  // WHATWG FormData percent-encodes only '"', CR and LF in names; backslashes stay literal.
+  return raw.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
 }
 
 /**
