@@ -98,18 +98,15 @@ export interface RateLimitHints {
 }
 
 /**
- * How long a 429 asks us to wait, in seconds, or undefined when it gives no hint. When several
- * hints are present the longest wins: retrying earlier than any of them would be refused again.
+ * How long a 429 asks us to wait, in seconds, or undefined when it gives no hint. The body's
+ * `retry_after` comes first because it is the most precise (hundredths of a second, where the
+ * header's `t` may be rounded up to whole seconds); then the `RateLimit` header; then a
+ * `Retry-After` header, which this API does not send today.
  */
 export function rateLimitDelaySeconds(hints: RateLimitHints, nowMs: number): number | undefined {
-  const candidates = [
-    hints.bodyRetryAfter !== undefined && Number.isFinite(hints.bodyRetryAfter) && hints.bodyRetryAfter >= 0
-      ? hints.bodyRetryAfter
-      : undefined,
-    rateLimitWaitSeconds(hints.rateLimitHeader),
-    parseRetryAfterSeconds(hints.retryAfterHeader, nowMs),
-  ].filter((v): v is number => v !== undefined);
-  return candidates.length === 0 ? undefined : Math.max(...candidates);
+  const body = hints.bodyRetryAfter;
+  if (body !== undefined && Number.isFinite(body) && body >= 0) return body;
+  return rateLimitWaitSeconds(hints.rateLimitHeader) ?? parseRetryAfterSeconds(hints.retryAfterHeader, nowMs);
 }
 
 function splitOutsideQuotes(text: string, separator: string): string[] {

@@ -44,7 +44,7 @@ describe('429 handling', () => {
     h.script(rateLimited({ retry_after: 42.5 }, { RateLimit: '"hourly";r=0;t=43' }));
     const err = await caught(h.client.users(IDS.company).addXp(IDS.user, IDS.campaign, 5, IDS.admin));
     expect(err).toBeInstanceOf(RateLimitError);
-    expect(err).toMatchObject({ retryAfterSeconds: 43 });
+    expect(err).toMatchObject({ retryAfterSeconds: 42.5 });
     expect(h.sleeps).toEqual([]);
     expect(h.calls).toHaveLength(1);
     expect(h.logs.filter((l) => l.level === 'warn')).toHaveLength(1);

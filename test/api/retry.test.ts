@@ -88,13 +88,15 @@ describe('rateLimitDelaySeconds', () => {
     expect(rateLimitDelaySeconds({ rateLimitHeader: '"x";r=0;t=4' }, now)).toBe(4);
     expect(rateLimitDelaySeconds({ retryAfterHeader: '6' }, now)).toBe(6);
   });
-  it('takes the longest of several hints', () => {
-    expect(rateLimitDelaySeconds({ bodyRetryAfter: 1.21, rateLimitHeader: '"x";r=0;t=2', retryAfterHeader: '1' }, now)).toBe(2);
+  it('prefers the precise body value, then the RateLimit header, then Retry-After', () => {
+    expect(rateLimitDelaySeconds({ bodyRetryAfter: 1.21, rateLimitHeader: '"x";r=0;t=2', retryAfterHeader: '5' }, now)).toBe(1.21);
+    expect(rateLimitDelaySeconds({ rateLimitHeader: '"x";r=0;t=2', retryAfterHeader: '5' }, now)).toBe(2);
+    expect(rateLimitDelaySeconds({ rateLimitHeader: 'junk', retryAfterHeader: '5' }, now)).toBe(5);
   });
   it('is undefined without hints, and ignores a negative or non-finite body value', () => {
     expect(rateLimitDelaySeconds({}, now)).toBeUndefined();
     expect(rateLimitDelaySeconds({ bodyRetryAfter: -1 }, now)).toBeUndefined();
-    expect(rateLimitDelaySeconds({ bodyRetryAfter: Number.POSITIVE_INFINITY }, now)).toBeUndefined();
+    expect(rateLimitDelaySeconds({ bodyRetryAfter: Number.POSITIVE_INFINITY, rateLimitHeader: '"x";r=0;t=3' }, now)).toBe(3);
   });
   it('accepts zero', () => {
     expect(rateLimitDelaySeconds({ bodyRetryAfter: 0 }, now)).toBe(0);
