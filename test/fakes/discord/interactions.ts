@@ -191,7 +191,7 @@ export class Interactions {
     const user = this.user(ctx.user);
     const { guildId, channelId } = this.where(ctx);
     const id = world.ids.next();
-    const token = `aW50ZXJhY3Rpb246${id}:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    const token = `aW50ZXJhY3Rpb246${Buffer.from(id).toString('base64url')}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
     const payload: Record<string, unknown> = {
       id,
       application_id: this.deps.applicationId,
@@ -812,7 +812,10 @@ function invalidCallback(field: string, code: string, message: string): DiscordH
   return new DiscordHttpError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', { [field]: { _errors: [{ code, message }] } });
 }
 
-/** Resolves once `check()` is true, re-evaluated on every 'change'; rejects after `timeoutMs`. */
+/**
+ * Resolves once `check()` is true, re-evaluated on every 'change' in the fake and every 20 ms (so
+ * conditions on the bot's side, outside the fake, work too); rejects after `timeoutMs`.
+ */
 export function waitForChange(changes: EventEmitter, check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (check()) {
@@ -834,11 +837,13 @@ export function waitForChange(changes: EventEmitter, check: () => boolean, timeo
       }
     };
     const timer = setTimeout(() => {
-      changes.off('change', listener);
+      cleanup();
       reject(new Error(`${what} within ${timeoutMs} ms`));
     }, timeoutMs);
+    const poll = setInterval(listener, 20);
     const cleanup = (): void => {
       clearTimeout(timer);
+      clearInterval(poll);
       changes.off('change', listener);
     };
     changes.on('change', listener);

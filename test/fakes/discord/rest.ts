@@ -118,6 +118,9 @@ export class RestRouter {
     record.body = parsed.json;
     record.files = parsed.files.map((f) => ({ field: f.field, filename: f.filename, contentType: f.contentType, size: f.bytes.byteLength }));
 
+    const matched = url.pathname.startsWith(`${prefix}/`) ? this.match(method, path) : undefined;
+    if (matched) record.route = `${method} ${matched.route.pattern}`;
+
     await sleep(this.latencyMs);
 
     const fault = this.takeFault(method, path);
@@ -139,11 +142,8 @@ export class RestRouter {
       finish(404, { message: '404: Not Found', code: 0 });
       return;
     }
-    for (const route of this.routes) {
-      if (route.method !== method) continue;
-      const match = route.regex.exec(path);
-      if (!match) continue;
-      record.route = `${method} ${route.pattern}`;
+    if (matched) {
+      const { route, match } = matched;
       if (route.auth && req.headers['authorization'] !== `Bot ${this.token}`) {
         finish(401, { message: '401: Unauthorized', code: 0 });
         return;
@@ -162,6 +162,15 @@ export class RestRouter {
     else finish(404, { message: '404: Not Found', code: ErrorCode.General });
   }
 
+  private match(method: string, path: string): { route: Route; match: RegExpExecArray } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const match = route.regex.exec(path);
+      if (match) return { route, match };
+    }
+    return undefined;
+  }
+
   private takeFault(method: string, path: string): (RestFault & { used: number }) | undefined {
     for (const fault of this.faults) {
       if (fault.method !== undefined && fault.method.toUpperCase() !== method) continue;
@@ -177,7 +186,8 @@ export class RestRouter {
     if (fault.status === 429) {
       const retryAfter = fault.retryAfter ?? 1;
       const headers: Record<string, string> = {
-        'retry-after': Math.ceil(retryAfter).toString(),
+        // Discord sends whole seconds; decimals keep tests fast and @discordjs/rest parses them the same way.
+        'retry-after': retryAfter.toString(),
         'x-ratelimit-limit': '5',
         'x-ratelimit-remaining': '0',
         'x-ratelimit-reset-after': retryAfter.toString(),
