@@ -178,6 +178,15 @@ describe('fault injection, latency and the request log', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(50);
   });
 
+  it('tolerates clients that give up while a response is delayed', async () => {
+    await start();
+    fake.setLatency(150);
+    await expect(fetch(`${fake.url}/api/v1/health`, { headers: { 'X-API-KEY': fake.apiKey }, signal: AbortSignal.timeout(30) })).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    fake.setLatency(0);
+    expect((await call(fake, 'GET', '/health')).status).toBe(200);
+  });
+
   it('sends a malformed 200 that the validator catches (injected responses are not recorded as violations)', async () => {
     const { companyId, userId } = await start();
     fake.inject({ pathIncludes: `/users/${userId}`, malformed: true });

@@ -31,7 +31,10 @@ export interface RecordedRequest {
   at: number;
 }
 
-/** A one-shot (or `times`-shot) misbehaviour for matching requests. Injected responses are not validated. */
+/**
+ * A one-shot (or `times`-shot) misbehaviour for matching requests. Faults act before
+ * authentication, rate limiting and idempotency, and their responses are not validated.
+ */
 export interface Fault {
   /** Only requests with this method (case-insensitive). */
   method?: string;
@@ -156,7 +159,14 @@ export class FakeServer {
     const rawUrl = req.url ?? '/';
     const url = new URL(rawUrl, 'http://127.0.0.1');
     const instance = `http://${header(req, 'host') ?? '127.0.0.1'}${rawUrl}`;
-    const { body: rawBody, tooLarge } = await readBody(req);
+    let read: { body: Buffer; tooLarge: boolean };
+    try {
+      read = await readBody(req);
+    } catch {
+      // The client went away mid-body (e.g. its own timeout): nothing to answer, not a fake bug.
+      return;
+    }
+    const { body: rawBody, tooLarge } = read;
     const contentType = header(req, 'content-type');
     const idempotencyKey = header(req, 'idempotency-key');
 
