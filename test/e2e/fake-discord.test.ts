@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inflateSync, constants as zlibConstants } from 'node:zlib';
 import {
   ActionRowBuilder,
   ApplicationCommandOptionType,
@@ -22,6 +23,7 @@ import {
 import { DefaultRestOptions } from '@discordjs/rest';
 import type { APIUser } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startFakeDiscord, type FakeDiscord, type FakeGuild } from '../fakes/discord/index.js';
 
 const TOKEN = 'fake-bot-token.for-tests';
@@ -272,6 +274,14 @@ describe('fake Discord driven by a real discord.js Client', () => {
     expect(submit.original()?.content).toBe('title=Elysium *at* midnight');
   });
 
+  it('answers a slash command in a DM with the bot', async () => {
+    const h = discord.slash('ping', { user: bob, guildId: null });
+    await h.response();
+    expect(h.payload.user?.id).toBe(bob.id);
+    expect(h.payload.member).toBeUndefined();
+    expect(h.original()?.content).toBe('pong');
+  });
+
   it('handles user and message context menus', async () => {
     const user = discord.userContextMenu('Inspect', bob.id, { user: alice });
     await user.response();
@@ -383,6 +393,39 @@ describe('fake Discord driven by a real discord.js Client', () => {
     expect(restUrls.every((url) => url.startsWith(`${discord.apiUrl}/v10/`))).toBe(true);
     expect(discord.unknownRequests()).toEqual([]);
     expect(botErrors).toEqual([]);
+  });
+});
+
+describe('fake Discord gateway protocol', () => {
+  it('speaks zlib-stream when a client asks for it', async () => {
+    const discord = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID });
+    try {
+      const ws = new WebSocket(`${discord.gatewayUrl}?v=10&encoding=json&compress=zlib-stream`);
+      const [data] = (await once(ws, 'message')) as [Buffer];
+      const hello: unknown = JSON.parse(inflateSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString());
+      expect(hello).toMatchObject({ op: 10, d: { heartbeat_interval: 41_250 } });
+      ws.close();
+    } finally {
+      await discord.close();
+    }
+  });
+
+  it('closes with 4003 when a client sends before identifying, and 4004 for a wrong token', async () => {
+    const discord = await startFakeDiscord({ token: TOKEN, applicationId: APP_ID });
+    try {
+      const early = new WebSocket(`${discord.gatewayUrl}?v=10&encoding=json`);
+      await once(early, 'message');
+      early.send(JSON.stringify({ op: 3, d: { status: 'online' } }));
+      const [code] = (await once(early, 'close')) as [number];
+      expect(code).toBe(4003);
+      const wrong = new WebSocket(`${discord.gatewayUrl}?v=10&encoding=json`);
+      await once(wrong, 'message');
+      wrong.send(JSON.stringify({ op: 2, d: { token: 'nope', intents: 1, properties: {} } }));
+      const [code2] = (await once(wrong, 'close')) as [number];
+      expect(code2).toBe(4004);
+    } finally {
+      await discord.close();
+    }
   });
 });
 

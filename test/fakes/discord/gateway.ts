@@ -142,7 +142,7 @@ export class FakeGateway {
       if (payload['op'] === GatewayOpcodes.Identify && isRecord(d) && d['compress'] === true && !deflate) identifyCompress = true;
       this.onPayload(conn, payload['op'], d);
     });
-    ws.on('close', () => {
+    ws.on('close', (code: number) => {
       this.connections.delete(conn);
       deflate?.close();
       const session = conn.session;
@@ -150,6 +150,8 @@ export class FakeGateway {
         session.conn = null;
         session.live = false;
         session.disconnectedAt = Date.now();
+        // A client closing with 1000/1001 ends its session (Discord invalidates it); others may resume.
+        if (code === 1000 || code === 1001) this.sessions.delete(session.id);
       }
     });
     ws.on('error', () => undefined);

@@ -96,6 +96,8 @@ interface InteractionRecord {
   followupIds: string[];
   /** Type 5 and not yet edited: the first follow-up replaces the "thinking…" message. */
   pendingDeferred: boolean;
+  /** Waiters on this interaction's callback (cheaper than a global listener each with 1,000s in flight). */
+  waiters: Set<() => void>;
 }
 
 export interface InteractionsDeps {
@@ -201,7 +203,8 @@ export class Interactions {
       locale: ctx.locale ?? 'en-US',
       app_permissions: this.deps.appPermissions(guildId),
       entitlements: [],
-      authorizing_integration_owners: guildId === null ? { '1': user.id } : { '0': guildId },
+      // Guild install: the guild id, or "0" in the bot's DM.
+      authorizing_integration_owners: { '0': guildId ?? '0' },
       context: guildId === null ? 1 : 0,
       attachment_size_limit: 10 * 1024 * 1024,
     };
@@ -238,6 +241,7 @@ export class Interactions {
       componentMessageId: undefined,
       followupIds: [],
       pendingDeferred: false,
+      waiters: new Set(),
     };
   }
 
@@ -567,16 +571,16 @@ export class Interactions {
           };
           if (check()) return;
           const timer = setTimeout(() => {
-            self.deps.changes.off('change', listener);
+            record.waiters.delete(listener);
             reject(new Error(`interaction ${record.id} got no callback within ${timeoutMs} ms`));
           }, timeoutMs);
           const listener = (): void => {
             if (check()) {
               clearTimeout(timer);
-              self.deps.changes.off('change', listener);
+              record.waiters.delete(listener);
             }
           };
-          self.deps.changes.on('change', listener);
+          record.waiters.add(listener);
         });
       },
       original() {
@@ -604,6 +608,7 @@ export class Interactions {
 
   private reject(record: InteractionRecord, error: DiscordHttpError, reason: InteractionRejection['reason']): never {
     record.rejections.push({ status: error.status, code: error.code, at: Date.now(), reason });
+    for (const waiter of [...record.waiters]) waiter();
     this.deps.changes.emit('change');
     throw error;
   }
@@ -683,6 +688,7 @@ export class Interactions {
       throw error;
     }
     record.response = { type, data: body['data'], at: now, latencyMs: now - record.dispatchedAt };
+    for (const waiter of [...record.waiters]) waiter();
     this.deps.changes.emit('change');
     if (!withResponse) return { status: 204 };
     const interaction: Record<string, unknown> = { id: record.id, type: record.type };
