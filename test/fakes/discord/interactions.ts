@@ -32,7 +32,7 @@ export type OptionValue =
 /** Who invokes an interaction and where. `guildId: null` means a DM with the bot. */
 export interface InteractionContext {
   user: string | APIUser;
-  /** Defaults to the first guild; `null` for a DM. */
+  /** Defaults to the channel's guild when `channelId` is given, else the first guild; `null` for a DM. */
   guildId?: string | null;
   /** Defaults to the guild's first text channel (or the user's DM channel). */
   channelId?: string;
@@ -155,7 +155,9 @@ export class Interactions {
   private where(ctx: InteractionContext): { guildId: string | null; channelId: string } {
     const world = this.deps.world;
     let guildId: string | null;
-    if (ctx.guildId === undefined) {
+    const channelGuild = ctx.channelId === undefined ? undefined : world.channelGuild.get(ctx.channelId);
+    if (ctx.guildId === undefined && channelGuild !== undefined) guildId = channelGuild;
+    else if (ctx.guildId === undefined) {
       const first = world.guilds.keys().next();
       if (first.done === true) throw new Error('fake discord: no guild; pass guildId: null for a DM or addGuild() first');
       guildId = first.value;
