@@ -5,6 +5,8 @@ import type { Store } from './store/types.js';
 import type { IdentityService } from './domain/identity.js';
 import type { GuildContextService } from './domain/guild-context.js';
 import type { CompanyDirectory } from './domain/directory.js';
+import type { AttachmentDownloader } from './domain/attachment-download.js';
+import type { NoteBook } from './domain/notes.js';
 
 /** Told when a member registered through the bot (the approvals feature posts a card). */
 export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
@@ -23,5 +25,9 @@ export interface Deps {
   guilds: GuildContextService;
   directory: CompanyDirectory;
   clock: Clock;
+  /** Downloads Discord attachments under the asset policy (size, type, hosts). */
+  attachments: AttachmentDownloader;
+  /** Members' notes, with a short-lived list cache for autocomplete. */
+  notes: NoteBook;
   onRegistered?: RegisteredHook;
 }

@@ -9,6 +9,8 @@ import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
 import { CompanyDirectory } from './domain/directory.js';
+import { AttachmentDownloader } from './domain/attachment-download.js';
+import { NoteBook } from './domain/notes.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
 import type { Deps } from './deps.js';
@@ -53,6 +55,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     identity: new IdentityService(api, store.memberLinks, { ttlMs: config.identityTtlMs, now: clock.now, log: log.child({ module: 'identity' }) }),
     guilds: new GuildContextService(store.guildSettings, config.defaultCompanyId, clock.now),
     directory: new CompanyDirectory(api, clock.now),
+    attachments: new AttachmentDownloader(config.assets),
+    notes: new NoteBook(api, clock.now),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const router = createRouter(commandModules, deps);
