@@ -5,6 +5,7 @@ import type { Store } from './store/types.js';
 import type { IdentityService } from './domain/identity.js';
 import type { GuildContextService } from './domain/guild-context.js';
 import type { CompanyDirectory } from './domain/directory.js';
+import type { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
 
@@ -30,4 +31,6 @@ export interface Deps {
   /** Members' notes, with a short-lived list cache for autocomplete. */
   notes: NoteBook;
   onRegistered?: RegisteredHook;
+  /** Posts approval cards and turns them into receipts; absent when there is no Discord client. */
+  approvals?: ApprovalAnnouncer;
 }

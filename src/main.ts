@@ -13,8 +13,10 @@ import { AttachmentDownloader } from './domain/attachment-download.js';
 import { NoteBook } from './domain/notes.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
+import { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
+import { approvalCardMessage } from '../commands/approvals/index.js';
 
 export interface BotHandle {
   config: Config;
@@ -59,6 +61,9 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     notes: new NoteBook(api, clock.now),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
+  const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
+  deps.approvals = approvals;
+  deps.onRegistered = approvals.announce;
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {

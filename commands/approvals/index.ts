@@ -1,0 +1,266 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ComponentType,
+  TextInputStyle,
+  type Interaction,
+  type ModalComponentData,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { User } from '../../src/api/index.js';
+import { componentRoute, type CommandModule, type ComponentInteraction, type HandlerContext } from '../../src/discord/command.js';
+import { requireActor, requireRole, type Actor } from '../../src/discord/guards.js';
+import {
+  alreadyHandledMessage,
+  decideApproval,
+  listPending,
+  loadMergeTarget,
+  loadPending,
+  mergeScore,
+  rankMergeCandidates,
+  type ApprovalDecision,
+} from '../../src/domain/approvals.js';
+import { AlreadyHandledError, NotFoundInputError } from '../../src/domain/errors.js';
+import { displayName } from '../../src/domain/members.js';
+import { userChoices } from '../../src/domain/user-admin.js';
+import type { Deps } from '../../src/deps.js';
+import { renderApprovalCard, type RenderedMessage } from '../../src/render/approval-card.js';
+import { renderMergeConfirm, renderMergePicker } from '../../src/render/approval-merge.js';
+import { renderApprovalQueue } from '../../src/render/approval-queue.js';
+import { renderApprovalReceipt, renderApprovalReceiptEmbed } from '../../src/render/approval-receipt.js';
+import { renderNoticeEmbed } from '../../src/render/error-embed.js';
+import { COLORS } from '../../src/render/theme.js';
+import {
+  apiId,
+  approveId,
+  cardIds,
+  denyId,
+  mergeFindId,
+  mergeId,
+  mergeNoId,
+  mergeOkId,
+  mergePickId,
+  mergeSearchId,
+  pageId,
+} from './ids.js';
+
+const definitions = [
+  {
+    name: 'approvals',
+    description: 'Registrations waiting for an admin\'s approval',
+    type: ApplicationCommandType.ChatInput,
+    dm_permission: false,
+    options: [
+      { name: 'list', description: 'Show every registration waiting for approval, with buttons', type: ApplicationCommandOptionType.Subcommand },
+      {
+        name: 'merge',
+        description: 'Merge a registration into the user that person already has',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [
+          { name: 'pending', description: 'The registration (type a name or email)', type: ApplicationCommandOptionType.String, required: true, autocomplete: true },
+          { name: 'into', description: 'The existing user (type a name or email)', type: ApplicationCommandOptionType.String, required: true, autocomplete: true },
+        ],
+      },
+    ],
+  },
+] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+/** The card posted to the approvals channel (the announcer calls this). */
+export function approvalCardMessage(user: User): RenderedMessage {
+  return renderApprovalCard(user, cardIds(user.id, 'c'));
+}
+
+async function requireAdmin(deps: Deps, interaction: Interaction): Promise<Actor> {
+  const actor = await requireActor(deps, interaction);
+  requireRole(actor, ['ADMIN'], 'handle registrations');
+  return actor;
+}
+
+function messageIdOf(interaction: ComponentInteraction): string | undefined {
+  if (interaction.isMessageComponent()) return interaction.message.id;
+  if (interaction.isModalSubmit() && interaction.isFromMessage()) return interaction.message.id;
+  return undefined;
+}
+
+async function queuePage(deps: Deps, actor: Actor, index: number, owner: string, notice?: RenderedMessage['embeds'][number]): Promise<RenderedMessage> {
+  const pending = await listPending(deps, actor.companyId, actor.link.userId);
+  const at = Math.min(Math.max(0, index), Math.max(0, pending.length - 1));
+  return renderApprovalQueue(
+    pending,
+    at,
+    (u) => cardIds(u.id, String(at)),
+    { prev: pageId.encode([String(Math.max(0, at - 1))], owner), next: pageId.encode([String(at + 1)], owner) },
+    notice,
+  );
+}
+
+/** A registration still open for a decision, or a clear "already handled by …". */
+async function openPending(deps: Deps, actor: Actor, userId: string): Promise<User> {
+  const card = await deps.store.approvalCards.get(actor.guildId, userId);
+  if (card !== null && card.status !== 'PENDING') throw new AlreadyHandledError(alreadyHandledMessage(card));
+  return loadPending(deps, actor.companyId, userId);
+}
+
+/**
+ * One decision from a card or a /approvals page. A card becomes its receipt; a page shows the
+ * receipt above the next registration (and the channel card, if any, becomes a receipt too).
+ */
+async function decide(interaction: ComponentInteraction, userId: string, decision: ApprovalDecision, from: string, ctx: HandlerContext): Promise<void> {
+  const { deps, respond } = ctx;
+  const actor = await requireAdmin(deps, interaction);
+  const receipt = await decideApproval(deps, {
+    guildId: actor.guildId,
+    companyId: actor.companyId,
+    actor: { userId: actor.link.userId, discordId: interaction.user.id },
+    pendingUserId: userId,
+    decision,
+    idempotencyKey: interaction.id,
+  });
+  const view = renderApprovalReceipt(receipt);
+  const here = messageIdOf(interaction);
+  if (receipt.card !== null && receipt.card.messageId !== here) await deps.approvals?.settle(receipt.card, view);
+  if (from === 'c' || decision.kind === 'MERGE') {
+    await respond.update(view);
+  } else {
+    await respond.update(await queuePage(deps, actor, Number(from), interaction.user.id, renderApprovalReceiptEmbed(receipt)));
+  }
+}
+
+function searchModal(pendingUserId: string, owner: string): ModalComponentData {
+  return {
+    customId: mergeFindId.encode([pendingUserId], owner),
+    title: 'Find the user to merge into',
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          { type: ComponentType.TextInput, customId: 'query', label: 'Name, username or email', style: TextInputStyle.Short, minLength: 1, maxLength: 100, required: true },
+        ],
+      },
+    ],
+  };
+}
+
+async function mergePicker(deps: Deps, actor: Actor, pendingUserId: string, owner: string, query: string): Promise<RenderedMessage> {
+  const pending = await openPending(deps, actor, pendingUserId);
+  const users = await deps.directory.listUsers(actor.companyId);
+  return renderMergePicker(
+    pending,
+    rankMergeCandidates(pending, users, query),
+    { select: mergePickId.encode([pending.id], owner), search: mergeSearchId.encode([pending.id], owner), cancel: mergeNoId.encode([], owner) },
+    query,
+  );
+}
+
+async function mergeConfirm(deps: Deps, actor: Actor, pendingUserId: string, primaryUserId: string, owner: string): Promise<RenderedMessage> {
+  const pending = await openPending(deps, actor, pendingUserId);
+  const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId);
+  return renderMergeConfirm(pending, primary, { confirm: mergeOkId.encode([pending.id, primary.id], owner), cancel: mergeNoId.encode([], owner) });
+}
+
+function pickedId(raw: string): string {
+  const parsed = apiId.safeParse(raw.trim());
+  if (!parsed.success) throw new NotFoundInputError('Pick a user from the list while typing a name or email.');
+  return parsed.data;
+}
+
+export const approvals: CommandModule = {
+  namespace: 'approvals',
+  definitions,
+  slash: {
+    'approvals list': {
+      ack: 'ephemeral',
+      async run(interaction, { deps, respond }) {
+        const actor = await requireAdmin(deps, interaction);
+        await respond.send(await queuePage(deps, actor, 0, interaction.user.id));
+      },
+    },
+    'approvals merge': {
+      ack: 'ephemeral',
+      async run(interaction, { deps, respond }) {
+        const actor = await requireAdmin(deps, interaction);
+        const pendingUserId = pickedId(interaction.options.getString('pending', true));
+        const primaryUserId = pickedId(interaction.options.getString('into', true));
+        await respond.send(await mergeConfirm(deps, actor, pendingUserId, primaryUserId, interaction.user.id));
+      },
+    },
+  },
+  autocomplete: {
+    'approvals merge#pending': {
+      async run(interaction, { deps }) {
+        const actor = await requireAdmin(deps, interaction);
+        const pending = await listPending(deps, actor.companyId, actor.link.userId);
+        return userChoices(pending, interaction.options.getFocused(), (u) => `${displayName(u)} · ${u.email ?? 'no email'}`);
+      },
+    },
+    'approvals merge#into': {
+      async run(interaction, { deps }) {
+        const actor = await requireAdmin(deps, interaction);
+        const users = await deps.directory.listUsers(actor.companyId);
+        const pending = users.find((u) => u.id === interaction.options.getString('pending', false));
+        const approved = users.filter((u) => u.role !== 'UNAPPROVED');
+        // Once the registration is chosen, its likeliest duplicates come first.
+        const ordered = pending === undefined ? approved : [...approved].sort((a, b) => mergeScore(pending, b) - mergeScore(pending, a));
+        return userChoices(ordered, interaction.options.getFocused(), (u) => `${displayName(u)} · ${u.email ?? 'no email'}`);
+      },
+    },
+  },
+  components: [
+    componentRoute(approveId, {
+      ack: 'update',
+      run: (interaction, [userId, role, from], ctx) => decide(interaction, userId, { kind: 'APPROVE', role }, from, ctx),
+    }),
+    componentRoute(denyId, {
+      ack: 'update',
+      run: (interaction, [userId, from], ctx) => decide(interaction, userId, { kind: 'DENY' }, from, ctx),
+    }),
+    componentRoute(mergeId, {
+      ack: 'ephemeral',
+      async run(interaction, [userId], { deps, respond }) {
+        const actor = await requireAdmin(deps, interaction);
+        await respond.send(await mergePicker(deps, actor, userId, interaction.user.id, ''));
+      },
+    }),
+    componentRoute(pageId, {
+      ack: 'update',
+      async run(interaction, [index], { deps, respond }) {
+        const actor = await requireAdmin(deps, interaction);
+        await respond.update(await queuePage(deps, actor, Number(index), interaction.user.id));
+      },
+    }),
+    componentRoute(mergeSearchId, {
+      // A modal must be the first answer; the owner check already ran in the router.
+      ack: 'none',
+      async run(interaction, [userId], { respond }) {
+        await respond.showModal(searchModal(userId, interaction.user.id));
+      },
+    }),
+    componentRoute(mergeFindId, {
+      ack: 'update',
+      async run(interaction, [userId], { deps, respond }) {
+        if (!interaction.isModalSubmit()) return;
+        const actor = await requireAdmin(deps, interaction);
+        await respond.update(await mergePicker(deps, actor, userId, interaction.user.id, interaction.fields.getTextInputValue('query')));
+      },
+    }),
+    componentRoute(mergePickId, {
+      ack: 'update',
+      async run(interaction, [userId], { deps, respond }) {
+        if (!interaction.isStringSelectMenu()) return;
+        const actor = await requireAdmin(deps, interaction);
+        const primaryUserId = pickedId(interaction.values[0] ?? '');
+        await respond.update(await mergeConfirm(deps, actor, userId, primaryUserId, interaction.user.id));
+      },
+    }),
+    componentRoute(mergeOkId, {
+      ack: 'update',
+      run: (interaction, [userId, primaryUserId], ctx) => decide(interaction, userId, { kind: 'MERGE', primaryUserId }, 'c', ctx),
+    }),
+    componentRoute(mergeNoId, {
+      ack: 'update',
+      async run(_interaction, _args, { respond }) {
+        await respond.update({ embeds: [renderNoticeEmbed('Merge cancelled', 'Nothing changed. The registration is still waiting.', COLORS.neutral)], components: [] });
+      },
+    }),
+  ],
+};

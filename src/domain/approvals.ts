@@ -1,0 +1,276 @@
+import { NotFoundError, type User } from '../api/index.js';
+import type { Deps } from '../deps.js';
+import type { ApprovalCard } from '../store/types.js';
+import { describeError } from './describe-error.js';
+import { matchChoices } from './directory.js';
+import { AlreadyHandledError, InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
+import { displayName } from './members.js';
+import { roleLabel } from './roles.js';
+
+/**
+ * A HANDLING claim older than this outlived any API call (retries included): the process that
+ * held it died between claim and finish. It is released so the card does not stay stuck forever.
+ */
+export const STALE_CLAIM_MS = 5 * 60_000;
+
+export type ApprovalRole = 'PLAYER' | 'STORYTELLER';
+
+export type ApprovalDecision =
+  | { kind: 'APPROVE'; role: ApprovalRole }
+  | { kind: 'DENY' }
+  | { kind: 'MERGE'; primaryUserId: string };
+
+export interface ApprovalActor {
+  /** The admin's company user: the requesting user the API sees. */
+  userId: string;
+  discordId: string;
+}
+
+export interface ApprovalReceipt {
+  status: 'APPROVED' | 'DENIED' | 'MERGED';
+  /** Role approved as (PLAYER/STORYTELLER), 'denied', or the display name merged into. */
+  outcome: string;
+  handledByDiscordId: string;
+  /** The registrant as it was before the decision. */
+  pending: User;
+  /** The approved user, or the primary user of a merge; null on deny. */
+  user: User | null;
+  /** The stored card (its message in the approvals channel, when one was posted). */
+  card: ApprovalCard | null;
+  /** Things that did not work after the decision itself succeeded (the decision stands). */
+  warnings: string[];
+}
+
+type ApprovalDeps = Pick<Deps, 'api' | 'store' | 'identity' | 'directory' | 'clock' | 'log'>;
+
+/** The text a second admin hears when a card is taken or done. */
+export function alreadyHandledMessage(card: ApprovalCard | null): string {
+  const by = card?.handledByDiscordId ? ` by <@${card.handledByDiscordId}>` : '';
+  switch (card?.status) {
+    case 'HANDLING':
+      return `This registration is being handled${by} right now.`;
+    case 'APPROVED':
+      return `This registration was already handled${by}: approved as ${roleLabel(card.outcome ?? '')}.`;
+    case 'DENIED':
+      return `This registration was already handled${by}: denied.`;
+    case 'MERGED':
+      return `This registration was already handled${by}: merged into ${card.outcome ?? 'another user'}.`;
+    default:
+      return 'This registration was already handled.';
+  }
+}
+
+export class ApprovalFailedError extends UserFacingError {
+  constructor(reason: string) {
+    super(`${reason}\nNothing was decided: the registration is open again, so you or another admin can retry.`, 'Could not finish');
+  }
+}
+
+/** A pending registration, read fresh: a card may be older than what happened outside Discord. */
+export async function loadPending(deps: Pick<Deps, 'api'>, companyId: string, userId: string): Promise<User> {
+  let user: User;
+  try {
+    user = await deps.api.users(companyId).get(userId);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundInputError('This registration no longer exists in Valentina: it was denied, merged or deleted elsewhere.');
+    throw err;
+  }
+  if (user.role !== 'UNAPPROVED') {
+    throw new AlreadyHandledError(`**${displayName(user)}** is already approved (${roleLabel(user.role)}); nothing left to decide.`);
+  }
+  return user;
+}
+
+async function claimOrExplain(deps: ApprovalDeps, guildId: string, userId: string, actorDiscordId: string): Promise<void> {
+  const now = deps.clock.now();
+  if (await deps.store.approvalCards.claim(guildId, userId, actorDiscordId, now)) return;
+  const card = await deps.store.approvalCards.get(guildId, userId);
+  if (card?.status === 'HANDLING' && now - card.updatedAt > STALE_CLAIM_MS) {
+    deps.log.warn({ guildId, userId, heldBy: card.handledByDiscordId }, 'releasing a stale approval claim');
+    await deps.store.approvalCards.release(guildId, userId, now);
+    if (await deps.store.approvalCards.claim(guildId, userId, actorDiscordId, now)) return;
+  }
+  throw new AlreadyHandledError(alreadyHandledMessage(await deps.store.approvalCards.get(guildId, userId)));
+}
+
+/**
+ * Approves, denies or merges one registration exactly once. The store claim decides between
+ * concurrent clicks (double clicks, two admins, two shards) before any API call; only the winner
+ * calls the API, and a failed call releases the claim so someone can retry.
+ */
+export async function decideApproval(
+  deps: ApprovalDeps,
+  input: {
+    guildId: string;
+    companyId: string;
+    actor: ApprovalActor;
+    pendingUserId: string;
+    decision: ApprovalDecision;
+    /** Derived from the interaction, so a re-delivered click replays instead of repeating. */
+    idempotencyKey: string;
+  },
+): Promise<ApprovalReceipt> {
+  const { guildId, companyId, actor, pendingUserId, decision } = input;
+  const users = deps.api.users(companyId);
+
+  const before = await deps.store.approvalCards.get(guildId, pendingUserId);
+  if (before !== null && before.status !== 'PENDING' && before.status !== 'HANDLING') {
+    throw new AlreadyHandledError(alreadyHandledMessage(before));
+  }
+  await claimOrExplain(deps, guildId, pendingUserId, actor.discordId);
+
+  let pending: User;
+  let primary: User | null = null;
+  let user: User | null = null;
+  try {
+    // Read fresh under the claim: the card may be older than what happened outside Discord.
+    pending = await loadPending(deps, companyId, pendingUserId);
+    if (decision.kind === 'MERGE') primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId);
+    if (decision.kind === 'APPROVE') {
+      user = await users.approveUser(pendingUserId, decision.role, actor.userId, { idempotencyKey: `${input.idempotencyKey}:approve` });
+    } else if (decision.kind === 'DENY') {
+      await users.denyUser(pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:deny` });
+    } else {
+      user = await users.merge(decision.primaryUserId, pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:merge` });
+    }
+  } catch (err) {
+    await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now());
+    if (err instanceof UserFacingError) throw err;
+    const described = describeError(err, input.idempotencyKey);
+    deps.log[described.level]({ err, guildId, pendingUserId, decision: decision.kind }, 'approval decision failed');
+    throw new ApprovalFailedError(described.message);
+  }
+
+  const status = decision.kind === 'APPROVE' ? 'APPROVED' : decision.kind === 'DENY' ? 'DENIED' : 'MERGED';
+  const outcome = decision.kind === 'APPROVE' ? decision.role : decision.kind === 'DENY' ? 'denied' : displayName(user ?? primary ?? pending);
+  // The decision is made in Valentina: record it before anything else can fail.
+  await deps.store.approvalCards.finish(guildId, pendingUserId, status, outcome, deps.clock.now());
+
+  const warnings: string[] = [];
+  const memberId = pending.discord_profile?.id ?? null;
+  try {
+    if (decision.kind === 'DENY') {
+      await deps.identity.invalidateUser(companyId, pendingUserId);
+    } else if (decision.kind === 'MERGE' && user !== null) {
+      await deps.identity.invalidateUser(companyId, pendingUserId);
+      user = await moveDiscordProfile(deps, companyId, actor, pending, user, `${input.idempotencyKey}:relink`, warnings);
+      await deps.identity.linkUser(companyId, user);
+    } else if (user !== null) {
+      await deps.identity.linkUser(companyId, user);
+    }
+  } catch (err) {
+    deps.log.warn({ err, guildId, pendingUserId }, 'linking after an approval decision failed');
+    if (memberId !== null) warnings.push(`The member <@${memberId}> could not be linked automatically; use \`/link\` to finish.`);
+  }
+  deps.directory.invalidateUsers(companyId);
+
+  return {
+    status,
+    outcome,
+    handledByDiscordId: actor.discordId,
+    pending,
+    user,
+    card: await deps.store.approvalCards.get(guildId, pendingUserId),
+    warnings,
+  };
+}
+
+/** The user a registration is merged into: another, approved user of the company. */
+export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primaryUserId: string): Promise<User> {
+  if (primaryUserId === pending.id) throw new InvalidInputError('A registration cannot be merged into itself. Pick the existing user it duplicates.');
+  let primary: User;
+  try {
+    primary = await deps.api.users(companyId).get(primaryUserId);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundInputError('The user to merge into no longer exists. Pick another one.');
+    throw err;
+  }
+  if (primary.role === 'UNAPPROVED') {
+    throw new InvalidInputError(`**${displayName(primary)}** is awaiting approval too. Merge into an approved user (admin, storyteller or player).`);
+  }
+  return primary;
+}
+
+/**
+ * A merge keeps the primary's own Discord profile. The member who registered must end up on
+ * the primary, so when the primary carries another (or no) Discord id it is pointed at theirs.
+ */
+async function moveDiscordProfile(
+  deps: ApprovalDeps,
+  companyId: string,
+  actor: ApprovalActor,
+  pending: User,
+  primary: User,
+  idempotencyKey: string,
+  warnings: string[],
+): Promise<User> {
+  const profile = pending.discord_profile;
+  const memberId = profile?.id ?? null;
+  if (memberId === null || memberId === '' || primary.discord_profile?.id === memberId) return primary;
+  try {
+    const previous = primary.discord_profile?.id ?? null;
+    const updated = await deps.api.users(companyId).update(
+      primary.id,
+      {
+        requesting_user_id: actor.userId,
+        discord_profile: {
+          id: memberId,
+          username: profile?.username ?? null,
+          global_name: profile?.global_name ?? null,
+          avatar_id: profile?.avatar_id ?? null,
+          avatar_url: profile?.avatar_url ?? null,
+          discriminator: profile?.discriminator ?? null,
+        },
+      },
+      { idempotencyKey },
+    );
+    if (previous !== null && previous !== '') {
+      warnings.push(`**${displayName(primary)}** was linked to <@${previous}> before; it now belongs to <@${memberId}>.`);
+    }
+    return updated;
+  } catch (err) {
+    deps.log.warn({ err, companyId, primaryUserId: primary.id }, 'moving the Discord profile after a merge failed');
+    warnings.push(`The merge is done, but <@${memberId}> could not be linked to **${displayName(primary)}**: use \`/link\` to finish.`);
+    return primary;
+  }
+}
+
+function norm(text: string | null | undefined): string {
+  return (text ?? '').trim().toLowerCase();
+}
+
+/** How much an existing user looks like the registrant (higher is likelier the same person). */
+export function mergeScore(pending: User, candidate: User): number {
+  let score = 0;
+  const email = norm(pending.email);
+  const other = norm(candidate.email);
+  if (email !== '' && email === other) score += 100;
+  else if (email !== '' && other !== '' && email.split('@')[0] === other.split('@')[0]) score += 30;
+  const discordId = pending.discord_profile?.id ?? null;
+  if (discordId !== null && discordId !== '' && candidate.discord_profile?.id === discordId) score += 80;
+  const first = norm(pending.name_first);
+  const last = norm(pending.name_last);
+  if (last !== '' && last === norm(candidate.name_last)) score += first !== '' && first === norm(candidate.name_first) ? 60 : 20;
+  else if (first !== '' && first === norm(candidate.name_first)) score += 10;
+  if (norm(pending.username) !== '' && norm(pending.username) === norm(candidate.username)) score += 15;
+  return score;
+}
+
+/**
+ * Users a registration may be merged into, best matches first (email, Discord id, names), then
+ * by name. A query narrows them the way autocomplete does.
+ */
+export function rankMergeCandidates(pending: User, users: readonly User[], query = '', max = 25): { items: User[]; total: number } {
+  const eligible = users.filter((u) => u.id !== pending.id && u.role !== 'UNAPPROVED');
+  const matching = query.trim() === '' ? eligible : matchChoices(eligible, query, (u) => `${displayName(u)} ${u.email ?? ''}`, eligible.length);
+  const ranked = matching
+    .map((u) => ({ u, score: mergeScore(pending, u) }))
+    .sort((a, b) => b.score - a.score || displayName(a.u).localeCompare(displayName(b.u)))
+    .map((r) => r.u);
+  return { items: ranked.slice(0, max), total: ranked.length };
+}
+
+/** The pending registrations an admin sees in /approvals, oldest first (the API's order). */
+export async function listPending(deps: Pick<Deps, 'api'>, companyId: string, requestingUserId: string): Promise<User[]> {
+  return deps.api.users(companyId).listAllUnapproved(requestingUserId);
+}
