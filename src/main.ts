@@ -9,6 +9,8 @@ import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
 import { CompanyDirectory } from './domain/directory.js';
+import { QuickrollCatalog } from './domain/quickrolls.js';
+import { AwardService } from './domain/awards/award-service.js';
 import { AttachmentDownloader } from './domain/attachment-download.js';
 import { NoteBook } from './domain/notes.js';
 import { createDiscordClient } from './discord/client.js';
@@ -16,6 +18,7 @@ import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
+import { recoverPendingAwards } from '../commands/xp/recovery.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 
 export interface BotHandle {
@@ -57,8 +60,10 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     identity: new IdentityService(api, store.memberLinks, { ttlMs: config.identityTtlMs, now: clock.now, log: log.child({ module: 'identity' }) }),
     guilds: new GuildContextService(store.guildSettings, config.defaultCompanyId, clock.now),
     directory: new CompanyDirectory(api, clock.now),
+    quickrolls: new QuickrollCatalog(api, clock.now),
     attachments: new AttachmentDownloader(config.assets),
     notes: new NoteBook(api, clock.now),
+    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
@@ -76,12 +81,14 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (c) => {
       log.info(
-        { user: c.user.tag, guilds: c.guilds.cache.size, startupMs: Math.round(performance.now() - startedAt), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
+        { user: c.user.tag, guilds: c.guilds.cache.size, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
         'ready',
       );
       resolve();
     });
   });
+  // Awards a crash left pending are finished once the gateway has told us which guilds are ours.
+  void ready.then(() => recoverPendingAwards(client, deps)).catch((err: unknown) => log.error({ err }, 'award recovery failed'));
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => {
