@@ -3,10 +3,12 @@ import { approvals } from './approvals/index.js';
 import { asset } from './asset/index.js';
 import { link } from './link/index.js';
 import { note } from './note/index.js';
+import { quickroll } from './quickroll/index.js';
 import { register } from './register/index.js';
 import { setup } from './setup/index.js';
+import { stats } from './stats/index.js';
 import { user } from './user/index.js';
 import { whoami } from './whoami/index.js';
 
 /** Every command the bot has: the router and the deploy script read this one list. */
-export const commandModules: readonly CommandModule[] = [setup, register, link, whoami, asset, note, approvals, user];
+export const commandModules: readonly CommandModule[] = [setup, register, link, whoami, asset, note, quickroll, stats, approvals, user];

@@ -5,6 +5,7 @@ import type { Store } from './store/types.js';
 import type { IdentityService } from './domain/identity.js';
 import type { GuildContextService } from './domain/guild-context.js';
 import type { CompanyDirectory } from './domain/directory.js';
+import type { QuickrollCatalog } from './domain/quickrolls.js';
 import type { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
@@ -25,6 +26,8 @@ export interface Deps {
   identity: IdentityService;
   guilds: GuildContextService;
   directory: CompanyDirectory;
+  /** Members' quickrolls, characters and traits, cached briefly for autocomplete and rolls. */
+  quickrolls: QuickrollCatalog;
   clock: Clock;
   /** Downloads Discord attachments under the asset policy (size, type, hosts). */
   attachments: AttachmentDownloader;

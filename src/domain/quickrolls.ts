@@ -1,6 +1,6 @@
 import type { Character, CharacterTrait, Quickroll, ValentinaClient } from '../api/index.js';
 import { chooseCharacter, closestNames, rollableCharacters, traitLines, type TraitLine } from './characters.js';
-import { InvalidInputError, NotFoundInputError } from './errors.js';
+import { InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 5_000;
@@ -22,6 +22,17 @@ export interface PlayContext {
   role: string;
   campaignId: string;
   campaignName: string;
+}
+
+/** Characters and rolls belong to a campaign: the guild's default one. */
+export function requireCampaignId(defaultCampaignId: string | null): string {
+  if (defaultCampaignId === null) {
+    throw new UserFacingError(
+      'This server has no default campaign yet, and characters and rolls belong to one. An admin can set it with `/setup campaign`.',
+      'No campaign',
+    );
+  }
+  return defaultCampaignId;
 }
 
 /** A keyed cache whose entries expire; concurrent loads of one key share a request. */

@@ -1,0 +1,149 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  GuildMember,
+  type Interaction,
+  type RESTPostAPIApplicationCommandsJSONBody,
+  type User,
+} from 'discord.js';
+import type { CommandModule, HandlerContext } from '../../src/discord/command.js';
+import { requireActor } from '../../src/discord/guards.js';
+import type { MessagePayload } from '../../src/discord/responder.js';
+import type { Deps } from '../../src/deps.js';
+import { closestNames } from '../../src/domain/characters.js';
+import { matchChoices } from '../../src/domain/directory.js';
+import { InvalidInputError, NotFoundInputError } from '../../src/domain/errors.js';
+import { requireCampaignId } from '../../src/domain/quickrolls.js';
+import {
+  campaignStatistics,
+  hideTopTraits,
+  memberStatistics,
+  parseTop,
+  TOP_DEFAULT,
+  TOP_MAX,
+  TOP_MIN,
+  type StatsSummary,
+} from '../../src/domain/statistics.js';
+import { renderStatsChart, STATS_CHART_FILENAME } from '../../src/render/chart/stats-chart.js';
+import { renderStatsEmbed } from '../../src/render/stats-embed.js';
+import { truncate } from '../../src/render/theme.js';
+
+export const STATS_MENU = 'Roll statistics';
+
+const topOption = {
+  name: 'top',
+  description: `How many top traits to show (${TOP_MIN}-${TOP_MAX}, default ${TOP_DEFAULT})`,
+  type: ApplicationCommandOptionType.Integer,
+  min_value: TOP_MIN,
+  max_value: TOP_MAX,
+} as const;
+
+const shareOption = { name: 'share', description: 'Post in the channel instead of showing only you', type: ApplicationCommandOptionType.Boolean } as const;
+
+const definitions = [
+  {
+    name: 'stats',
+    description: 'Roll statistics with a chart',
+    type: ApplicationCommandType.ChatInput,
+    dm_permission: false,
+    options: [
+      {
+        name: 'member',
+        description: 'A member\'s roll statistics (yours by default)',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [{ name: 'member', description: 'Whose statistics (default: you)', type: ApplicationCommandOptionType.User }, topOption, shareOption],
+      },
+      {
+        name: 'campaign',
+        description: 'Roll statistics of a whole campaign',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [
+          { name: 'campaign', description: 'The campaign (default: this server\'s)', type: ApplicationCommandOptionType.String, autocomplete: true, max_length: 100 },
+          topOption,
+          shareOption,
+        ],
+      },
+    ],
+  },
+  { name: STATS_MENU, type: ApplicationCommandType.User, dm_permission: false },
+] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+/** The embed, plus the chart as an attachment unless there is nothing to draw. */
+async function statsMessage(summary: StatsSummary): Promise<MessagePayload> {
+  if (summary.empty) return { embeds: [renderStatsEmbed(summary)] };
+  const chart = await renderStatsChart(summary);
+  return { embeds: [renderStatsEmbed(summary, STATS_CHART_FILENAME)], files: [{ attachment: chart, name: STATS_CHART_FILENAME }] };
+}
+
+function memberName(user: User, member: unknown): string {
+  return member instanceof GuildMember ? member.displayName : (user.globalName ?? user.username);
+}
+
+async function showMemberStats(deps: Deps, interaction: Interaction, ctx: HandlerContext, target: User, name: string, top: number): Promise<void> {
+  const actor = await requireActor(deps, interaction);
+  if (target.bot) throw new InvalidInputError('Bots do not roll dice. Pick a member.');
+  const link = target.id === interaction.user.id ? actor.link : await deps.identity.resolve(actor.companyId, target.id);
+  if (link === null) throw new NotFoundInputError(`<@${target.id}> is not linked to a Valentina user, so they have no roll statistics.`);
+  const summary = await memberStatistics(deps.api, {
+    companyId: actor.companyId,
+    userId: link.userId,
+    subject: name,
+    top,
+    hideTraits: hideTopTraits(actor.link.role, link.role),
+  });
+  await ctx.respond.send(await statsMessage(summary));
+}
+
+export const stats: CommandModule = {
+  namespace: 'stats',
+  definitions,
+  slash: {
+    'stats member': {
+      ack: 'none',
+      async run(interaction, ctx) {
+        const top = parseTop(interaction.options.getInteger('top'));
+        await ctx.respond.defer(interaction.options.getBoolean('share') === true ? 'public' : 'ephemeral');
+        const target = interaction.options.getUser('member') ?? interaction.user;
+        const member = interaction.options.getUser('member') === null ? interaction.member : interaction.options.getMember('member');
+        await showMemberStats(ctx.deps, interaction, ctx, target, memberName(target, member), top);
+      },
+    },
+    'stats campaign': {
+      ack: 'none',
+      async run(interaction, ctx) {
+        const top = parseTop(interaction.options.getInteger('top'));
+        await ctx.respond.defer(interaction.options.getBoolean('share') === true ? 'public' : 'ephemeral');
+        const { deps } = ctx;
+        const actor = await requireActor(deps, interaction);
+        const campaigns = await deps.directory.listCampaigns(actor.companyId, actor.link.userId);
+        const typed = interaction.options.getString('campaign')?.trim() ?? '';
+        const campaignId = typed === '' ? requireCampaignId(actor.guild.settings.defaultCampaignId) : typed;
+        const campaign = campaigns.find((c) => c.id === campaignId) ?? campaigns.find((c) => c.name.toLowerCase() === campaignId.toLowerCase());
+        if (campaign === undefined) {
+          const close = closestNames(typed, campaigns.map((c) => c.name));
+          const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `**${c}**`).join(' or ')}?` : ' Pick one from the list while typing.';
+          throw new NotFoundInputError(`There is no campaign "${typed === '' ? campaignId : typed}" in this server's company.${hint}`);
+        }
+        const summary = await campaignStatistics(deps.api, { companyId: actor.companyId, actingUserId: actor.link.userId, campaignId: campaign.id, subject: campaign.name, top });
+        await ctx.respond.send(await statsMessage(summary));
+      },
+    },
+  },
+  autocomplete: {
+    'stats campaign#campaign': {
+      async run(interaction, { deps }) {
+        const actor = await requireActor(deps, interaction);
+        const campaigns = await deps.directory.listCampaigns(actor.companyId, actor.link.userId);
+        return matchChoices(campaigns, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: truncate(c.name, 100), value: c.id }));
+      },
+    },
+  },
+  userMenus: {
+    [STATS_MENU]: {
+      ack: 'ephemeral',
+      async run(interaction, ctx) {
+        await showMemberStats(ctx.deps, interaction, ctx, interaction.targetUser, memberName(interaction.targetUser, interaction.targetMember), TOP_DEFAULT);
+      },
+    },
+  },
+};
