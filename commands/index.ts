@@ -9,6 +9,8 @@ import { setup } from './setup/index.js';
 import { stats } from './stats/index.js';
 import { user } from './user/index.js';
 import { whoami } from './whoami/index.js';
+import { xp } from './xp/index.js';
+import { coolpoints } from './coolpoints/index.js';
 
 /** Every command the bot has: the router and the deploy script read this one list. */
-export const commandModules: readonly CommandModule[] = [setup, register, link, whoami, asset, note, quickroll, stats, approvals, user];
+export const commandModules: readonly CommandModule[] = [setup, register, link, whoami, asset, note, quickroll, stats, approvals, user, xp, coolpoints];

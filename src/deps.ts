@@ -9,6 +9,7 @@ import type { QuickrollCatalog } from './domain/quickrolls.js';
 import type { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
+import type { AwardService } from './domain/awards/award-service.js';
 
 /** Told when a member registered through the bot (the approvals feature posts a card). */
 export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
@@ -29,6 +30,8 @@ export interface Deps {
   /** Members' quickrolls, characters and traits, cached briefly for autocomplete and rolls. */
   quickrolls: QuickrollCatalog;
   clock: Clock;
+  /** XP and cool-point awards: journal first, then the API, with start-up recovery. */
+  awards: AwardService;
   /** Downloads Discord attachments under the asset policy (size, type, hosts). */
   attachments: AttachmentDownloader;
   /** Members' notes, with a short-lived list cache for autocomplete. */

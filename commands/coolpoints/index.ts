@@ -1,0 +1,53 @@
+import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
+import type { CommandModule } from '../../src/discord/command.js';
+import { REASON_MAX } from '../../src/domain/awards/single-award.js';
+import { COOL_POINT_XP } from '../../src/domain/xp-policy.js';
+import { AMOUNT_OPTION_MAX } from '../xp/index.js';
+import { campaignAutocomplete, sceneRoute, singleAwardRoute } from '../xp/shared.js';
+
+const amount = {
+  name: 'amount',
+  description: `How many cool points (default 1; each also adds ${COOL_POINT_XP} XP)`,
+  type: ApplicationCommandOptionType.Integer,
+  min_value: 1,
+  max_value: AMOUNT_OPTION_MAX,
+} as const;
+const reason = { name: 'reason', description: 'Why (shown on the receipt and in the ledger)', type: ApplicationCommandOptionType.String, max_length: REASON_MAX } as const;
+const campaign = { name: 'campaign', description: "The campaign (default: the server's default campaign)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;
+
+const definitions = [
+  {
+    name: 'coolpoints',
+    description: 'Award cool points (each is worth 10 XP)',
+    type: ApplicationCommandType.ChatInput,
+    dm_permission: false,
+    options: [
+      {
+        name: 'award',
+        description: 'Award cool points to a member',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [{ name: 'member', description: 'Who gets the cool points', type: ApplicationCommandOptionType.User, required: true }, amount, reason, campaign],
+      },
+      {
+        name: 'scene',
+        description: 'Award cool points to everyone in a scene (up to 25 members)',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [amount, reason, campaign],
+      },
+    ],
+  },
+] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+/** Its buttons and selects live in the `xp` namespace, shared with /xp. */
+export const coolpoints: CommandModule = {
+  namespace: 'coolpoints',
+  definitions,
+  slash: {
+    'coolpoints award': singleAwardRoute('CP_ADD'),
+    'coolpoints scene': sceneRoute('CP_ADD'),
+  },
+  autocomplete: {
+    'coolpoints award#campaign': campaignAutocomplete,
+    'coolpoints scene#campaign': campaignAutocomplete,
+  },
+};

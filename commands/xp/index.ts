@@ -1,0 +1,140 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ComponentType,
+  TextInputStyle,
+  type ModalComponentData,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import { componentRoute, type CommandModule } from '../../src/discord/command.js';
+import { requireGuildId } from '../../src/discord/guards.js';
+import { awardSingle, REASON_MAX } from '../../src/domain/awards/single-award.js';
+import { InvalidInputError } from '../../src/domain/errors.js';
+import { awardModalId, XP_NAMESPACE } from './ids.js';
+import { sceneRoutes } from './scene-routes.js';
+import { awardActor, campaignAutocomplete, sceneRoute, sendAwardReceipt, singleAwardRoute } from './shared.js';
+import { undoRoutes } from './undo-routes.js';
+import { ledgerRoutes, logRoute, showRoute } from './view-routes.js';
+
+/** The largest value /setup lets a guild choose as its single-award maximum; the guild's own limit is checked in the domain. */
+export const AMOUNT_OPTION_MAX = 10_000;
+export const AWARD_XP_MENU = 'Award XP';
+
+const member = (description: string, required: boolean) => ({ name: 'member', description, type: ApplicationCommandOptionType.User, required }) as const;
+const amount = (description: string, required: boolean) =>
+  ({ name: 'amount', description, type: ApplicationCommandOptionType.Integer, required, min_value: 1, max_value: AMOUNT_OPTION_MAX }) as const;
+const reason = { name: 'reason', description: 'Why (shown on the receipt and in the ledger)', type: ApplicationCommandOptionType.String, max_length: REASON_MAX } as const;
+const campaign = { name: 'campaign', description: "The campaign (default: the server's default campaign)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;
+
+const definitions = [
+  {
+    name: 'xp',
+    description: 'Award, remove and review experience',
+    type: ApplicationCommandType.ChatInput,
+    dm_permission: false,
+    options: [
+      {
+        name: 'award',
+        description: 'Award XP to a member',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [member('Who gets the XP', true), amount('How much XP', true), reason, campaign],
+      },
+      {
+        name: 'remove',
+        description: "Remove XP from a member (it must not exceed what they have)",
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [member('Whose XP', true), amount('How much XP', true), reason, campaign],
+      },
+      {
+        name: 'scene',
+        description: 'Award XP to everyone in a scene (up to 25 members)',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [amount('How much XP each', true), reason, campaign],
+      },
+      {
+        name: 'show',
+        description: 'Show XP and cool points (yours, or anyone for storytellers)',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [member('Whose XP (default: yours)', false), campaign],
+      },
+      {
+        name: 'log',
+        description: 'The XP ledger with reasons, newest first',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaign],
+      },
+    ],
+  },
+  { name: AWARD_XP_MENU, type: ApplicationCommandType.User, dm_permission: false },
+] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+function awardModal(owner: string, targetId: string, targetName: string): ModalComponentData {
+  return {
+    customId: awardModalId.encode([targetId], owner),
+    title: `Award XP to ${targetName}`.slice(0, 45),
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [{ type: ComponentType.TextInput, customId: 'amount', label: 'Amount of XP', style: TextInputStyle.Short, required: true, minLength: 1, maxLength: 6, placeholder: 'e.g. 3' }],
+      },
+      {
+        type: ComponentType.ActionRow,
+        components: [{ type: ComponentType.TextInput, customId: 'reason', label: 'Reason (optional)', style: TextInputStyle.Paragraph, required: false, maxLength: REASON_MAX }],
+      },
+    ],
+  };
+}
+
+export const xp: CommandModule = {
+  namespace: XP_NAMESPACE,
+  definitions,
+  slash: {
+    'xp award': singleAwardRoute('XP_ADD'),
+    'xp remove': singleAwardRoute('XP_REMOVE'),
+    'xp scene': sceneRoute('XP_ADD'),
+    'xp show': showRoute,
+    'xp log': logRoute,
+  },
+  autocomplete: {
+    'xp award#campaign': campaignAutocomplete,
+    'xp remove#campaign': campaignAutocomplete,
+    'xp scene#campaign': campaignAutocomplete,
+    'xp show#campaign': campaignAutocomplete,
+    'xp log#campaign': campaignAutocomplete,
+  },
+  userMenus: {
+    [AWARD_XP_MENU]: {
+      // The modal must be the first answer: only checks without I/O run before it.
+      ack: 'none',
+      async run(interaction, { respond }) {
+        requireGuildId(interaction);
+        const target = interaction.targetUser;
+        if (target.bot) throw new InvalidInputError('Bots cannot receive XP. Pick a person.');
+        await respond.showModal(awardModal(interaction.user.id, target.id, target.globalName ?? target.username));
+      },
+    },
+  },
+  components: [
+    componentRoute(awardModalId, {
+      ack: 'public',
+      async run(interaction, [targetId], ctx) {
+        if (!interaction.isModalSubmit()) return;
+        const actor = await awardActor(ctx.deps, interaction);
+        const receipt = await awardSingle(ctx.deps, {
+          key: `${interaction.id}:award`,
+          actor,
+          // Bots were refused before the modal opened; an unlinked id is refused as not linked.
+          target: { id: targetId, bot: false },
+          kind: 'XP_ADD',
+          amount: interaction.fields.getTextInputValue('amount'),
+          reason: interaction.fields.getTextInputValue('reason'),
+          campaign: null,
+        });
+        await sendAwardReceipt(interaction, ctx, receipt);
+      },
+    }),
+    ...undoRoutes,
+    ...sceneRoutes,
+    ...ledgerRoutes,
+  ],
+};

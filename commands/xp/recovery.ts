@@ -1,0 +1,23 @@
+import type { Client } from 'discord.js';
+import { postAudit } from '../../src/discord/audit.js';
+import type { Deps } from '../../src/deps.js';
+import { renderAwardAudit } from '../../src/render/award-audit.js';
+
+/**
+ * Finishes awards a crash or restart left PENDING (see AwardService.recover). Runs once the
+ * gateway is ready, so it knows which guilds this process serves. Each outcome is logged and
+ * posted to the guild's audit channel.
+ */
+export async function recoverPendingAwards(client: Client, deps: Deps): Promise<void> {
+  const reports = await deps.awards.recover({ ownsGuild: (guildId) => client.guilds.cache.has(guildId) });
+  if (reports.length === 0) return;
+  deps.log.info(
+    { applied: reports.filter((r) => r.outcome === 'applied').length, failed: reports.filter((r) => r.outcome !== 'applied').length },
+    'pending awards recovered',
+  );
+  for (const { entry, outcome } of reports) {
+    if (!client.guilds.cache.has(entry.guildId)) continue;
+    const campaignName = await deps.directory.campaignName(entry.companyId, entry.actorUserId, entry.campaignId);
+    await postAudit(client, deps, entry.guildId, renderAwardAudit(outcome === 'applied' ? 'recovered' : 'recovery-failed', [entry], campaignName));
+  }
+}

@@ -1,0 +1,73 @@
+import { componentRoute, type ComponentRoute } from '../../src/discord/command.js';
+import { postAudit } from '../../src/discord/audit.js';
+import { confirmScene, previewScene, retryScene } from '../../src/domain/awards/scene.js';
+import { undoExpiresAt } from '../../src/domain/awards/undo.js';
+import { renderAwardAudit } from '../../src/render/award-audit.js';
+import { renderSceneReceipt } from '../../src/render/award-receipt.js';
+import { renderSceneClosed, renderScenePreview } from '../../src/render/award-scene.js';
+import { COLORS } from '../../src/render/theme.js';
+import type { AwardEntry } from '../../src/store/types.js';
+import { sceneCancelId, sceneConfirmId, scenePickId, sceneRetryId, undoSceneId } from './ids.js';
+import { awardActor, sceneIds } from './shared.js';
+
+function receiptButtons(batchId: string, ownerDiscordId: string, entries: readonly AwardEntry[], now: number) {
+  return {
+    retryId: sceneRetryId.encode([batchId], ownerDiscordId),
+    ...(entries.length > 0 && now <= undoExpiresAt(entries) ? { undoId: undoSceneId.encode([batchId]) } : {}),
+  };
+}
+
+export const sceneRoutes: ComponentRoute[] = [
+  componentRoute(scenePickId, {
+    ack: 'update',
+    async run(interaction, [draftId], { deps, respond }) {
+      if (!interaction.isUserSelectMenu()) return;
+      const actor = await awardActor(deps, interaction);
+      const picked = interaction.users.map((u) => ({ id: u.id, bot: u.bot }));
+      const draft = await previewScene(deps, draftId, actor.guildId, actor, picked);
+      await respond.update(renderScenePreview(draft, sceneIds(draftId, interaction.user.id)));
+    },
+  }),
+  componentRoute(sceneConfirmId, {
+    ack: 'update',
+    async run(interaction, [draftId], { deps, respond }) {
+      const actor = await awardActor(deps, interaction);
+      const run = await confirmScene(deps, draftId, actor.guildId, actor);
+      const receipt = renderSceneReceipt({
+        entries: run.entries,
+        campaignName: run.draft.campaignName,
+        ...receiptButtons(run.batchId, interaction.user.id, run.entries, deps.clock.now()),
+      });
+      const failed = run.entries.filter((e) => e.status === 'FAILED').length;
+      await respond.update(
+        renderSceneClosed(
+          failed > 0 ? 'Scene awarded, with failures' : 'Scene awarded',
+          `${run.entries.length - failed} of ${run.entries.length} awarded. The receipt is posted in the channel${failed > 0 ? ', with a button to retry the failures' : ''}.`,
+          failed > 0 ? COLORS.warning : COLORS.success,
+        ),
+      );
+      // After the private message is updated, the follow-up is the public receipt.
+      await respond.send(receipt);
+      await postAudit(interaction.client, deps, actor.guildId, renderAwardAudit('scene', run.entries, run.draft.campaignName));
+    },
+  }),
+  componentRoute(sceneCancelId, {
+    ack: 'update',
+    async run(_interaction, [draftId], { deps, respond }) {
+      await deps.store.drafts.delete(draftId);
+      await respond.update(renderSceneClosed('Cancelled', 'Nothing was awarded.'));
+    },
+  }),
+  componentRoute(sceneRetryId, {
+    ack: 'update',
+    async run(interaction, [batchId], { deps, respond }) {
+      const actor = await awardActor(deps, interaction);
+      const { entries, freshlyApplied } = await retryScene(deps, batchId);
+      const first = entries[0];
+      const campaignName = first === undefined ? '' : await deps.directory.campaignName(actor.companyId, actor.userId, first.campaignId);
+      await respond.update(renderSceneReceipt({ entries, campaignName, ...receiptButtons(batchId, interaction.user.id, entries, deps.clock.now()) }));
+      if (freshlyApplied.length > 0) await postAudit(interaction.client, deps, actor.guildId, renderAwardAudit('retry', freshlyApplied, campaignName));
+    },
+  }),
+];
+
