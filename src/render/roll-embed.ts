@@ -5,6 +5,8 @@ import { COLORS, EMBED_LIMITS, truncate } from './theme.js';
 
 /** Discord's limit for a message's plain-text content. */
 const CONTENT_MAX = 2000;
+/** Keeps title + description + fields under Discord's 6000-character total, however large the pool. */
+const DESCRIPTION_BUDGET = 2500;
 
 export const OUTCOME_STYLE: Readonly<Record<Outcome, { color: number; label: string }>> = {
   critical: { color: COLORS.critical, label: 'Critical success' },
@@ -68,7 +70,7 @@ export function renderRollEmbed(rolled: RolledQuickroll, roller: string): APIEmb
   return {
     color: style.color,
     title: truncate(`${style.label}: ${humanized(rolled)}`, EMBED_LIMITS.title),
-    description: truncate(lines.join('\n'), EMBED_LIMITS.description),
+    description: truncate(lines.join('\n'), DESCRIPTION_BUDGET),
     fields,
     footer: { text: truncate(rolled.private ? 'Private roll: only you can see it' : `Quickroll ${rolled.quickroll.name}`, EMBED_LIMITS.footer) },
     ...withTimestamp(rolled.roll.date_created),
