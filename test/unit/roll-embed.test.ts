@@ -48,7 +48,7 @@ describe('renderRollEmbed', () => {
     const embed = renderRollEmbed(rolled(type, total, [...dice]), '<@1>');
     expect(embed.color).toBe(color);
     expect(embed.title).toContain(label);
-    expect(embed.title).toContain(total === 1 ? '1 Success' : `${total} Successes`);
+    expect(embed.title).toContain(`${total} Successes`);
   });
 
   it('gives each outcome its own colour', () => {
