@@ -1,0 +1,344 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import { parsedLogs, startWorld, worldStores, type World } from './harness.js';
+import type { InteractionHandle } from '../fakes/discord/index.js';
+
+const EPHEMERAL = 64;
+
+function embedsOf(message: APIMessage | undefined): APIEmbed[] {
+  return message?.embeds ?? [];
+}
+
+function embedText(message: APIMessage | undefined): string {
+  return embedsOf(message)
+    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
+    .join('\n');
+}
+
+interface Control {
+  type: number;
+  label?: string;
+  custom_id?: string;
+  disabled?: boolean;
+  options?: Array<{ label: string; value: string }>;
+}
+
+function controls(message: APIMessage | undefined): Control[] {
+  return ((message?.components ?? []) as unknown as Array<{ components?: Control[] }>).flatMap((row) => row.components ?? []);
+}
+
+function customId(message: APIMessage | undefined, label: string): string {
+  const found = controls(message).find((c) => c.label === label);
+  if (found?.custom_id === undefined) throw new Error(`no control "${label}" in: ${JSON.stringify(controls(message).map((c) => c.label))}`);
+  return found.custom_id;
+}
+
+/** The final visible answer of a command: the edited @original, or the first follow-up. */
+async function finalAnswer(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
+  await handle.waitFor((h) => embedsOf(h.original()).length > 0 || h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
+  const original = handle.original();
+  if (original !== undefined && embedsOf(original).length > 0) return original;
+  const followup = handle.followups().find((m) => (m.embeds ?? []).length > 0);
+  if (followup === undefined) throw new Error('no answer');
+  return followup;
+}
+
+/** The private follow-up a component press got (a refusal, "already handled", an error). */
+async function whispered(handle: InteractionHandle): Promise<APIMessage> {
+  await handle.waitFor((h) => h.followups().some((m) => (m.embeds ?? []).length > 0));
+  const message = handle.followups().find((m) => (m.embeds ?? []).length > 0);
+  if (message === undefined) throw new Error('no follow-up');
+  expect((message.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+  return message;
+}
+
+for (const kind of worldStores()) {
+  describe.skipIf(kind.skip !== false)(`approvals on ${kind.name}`, () => {
+    let world: World;
+    let admin2: string;
+    let stranger: string;
+    let seq = 0;
+
+    beforeAll(async () => {
+      world = await startWorld({ store: kind.name });
+      admin2 = '300000000000000071';
+      world.valentina.state.addUser(world.companyId, { role: 'ADMIN', name_first: 'Abe', name_last: 'Second', username: 'abe', email: 'abe@example.com', discord_id: admin2 });
+      world.discord.addUser({ id: admin2, username: 'abe', globalName: 'abe' });
+      world.discord.addMember(world.guildId, admin2, {});
+      stranger = '300000000000000072';
+      world.discord.addUser({ id: stranger, username: 'stranger', globalName: 'stranger' });
+      world.discord.addMember(world.guildId, stranger, {});
+    });
+    afterAll(async () => {
+      await world?.stop();
+    });
+
+    const as = (discordId: string) => ({ user: discordId, guildId: world.guildId, channelId: world.channelId });
+    const ctx = (who: keyof World['members']) => as(world.members[who].discordId);
+    const cardOf = (discordId: string) => world.discord.messages(world.approvalsChannelId).find((m) => embedText(m).includes(`<@${discordId}>`));
+    const requestsFor = (userId: string, suffix: string) => world.valentina.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/users/${userId}${suffix}`));
+
+    /** A new Discord member runs /register through the modal; returns their card and user. */
+    async function register(first: string, last: string, email = `${first.toLowerCase()}@example.com`): Promise<{ discordId: string; userId: string; card: APIMessage }> {
+      seq += 1;
+      const discordId = `3100000000000000${String(seq).padStart(2, '0')}`;
+      world.discord.addUser({ id: discordId, username: first.toLowerCase(), globalName: first });
+      world.discord.addMember(world.guildId, discordId, {});
+      const modal = await world.discord.slash('register', as(discordId)).response();
+      expect(modal.type).toBe(9);
+      const submit = world.discord.modalSubmit((modal.data as { custom_id: string }).custom_id, { email, name_first: first, name_last: last }, as(discordId));
+      expect(embedText(await finalAnswer(submit))).toContain('waiting for an admin');
+      await world.discord.waitFor(() => cardOf(discordId) !== undefined);
+      const card = cardOf(discordId);
+      const user = world.valentina.state.findUserByDiscordId(discordId);
+      if (card === undefined || user === undefined) throw new Error('registration left no card or user');
+      return { discordId, userId: user.id, card };
+    }
+
+    async function settled(messageId: string): Promise<APIMessage> {
+      await world.discord.waitFor(() => controls(world.discord.message(messageId)).length === 0);
+      const message = world.discord.message(messageId);
+      if (message === undefined) throw new Error('card gone');
+      return message;
+    }
+
+    it('posts an approval card to the approvals channel when a member registers, pinging nobody', async () => {
+      const { discordId, userId, card } = await register('Nico', 'Newcomer');
+      const text = embedText(card);
+      expect(text).toContain('Registration waiting: Nico Newcomer (nico)');
+      expect(text).toContain('nico@example.com');
+      expect(text).toContain(`<@${discordId}>`);
+      expect(controls(card).map((c) => c.label)).toEqual(['Approve as Player', 'Approve as Storyteller', 'Deny', 'Merge into…']);
+      expect(world.discord.allowedMentions(card.id)).toEqual({ parse: [] });
+      expect(await world.store.approvalCards.get(world.guildId, userId)).toMatchObject({ status: 'PENDING', channelId: world.approvalsChannelId, messageId: card.id });
+    });
+
+    it('refuses players, storytellers, unlinked and unapproved members privately and leaves the card alone', async () => {
+      const { userId, card } = await register('Rita', 'Refused');
+      const expectations: Array<[string, RegExp]> = [
+        [world.members.player.discordId, /Only Admin users may do that; you are Player/],
+        [world.members.storyteller.discordId, /Only Admin users may do that; you are Storyteller/],
+        [stranger, /\/register/],
+        [world.members.unapproved.discordId, /waiting for an admin's approval/],
+      ];
+      for (const [who, text] of expectations) {
+        const h = world.discord.button(customId(card, 'Approve as Player'), { user: who, message: card.id });
+        expect(embedText(await whispered(h))).toMatch(text);
+      }
+      const merge = world.discord.button(customId(card, 'Merge into…'), { user: world.members.player.discordId, message: card.id });
+      expect(embedText(await finalAnswer(merge))).toMatch(/Only Admin users/);
+      expect(controls(world.discord.message(card.id))).toHaveLength(4);
+      expect(requestsFor(userId, '/approve')).toHaveLength(0);
+      expect(world.valentina.state.getUser(userId)?.role).toBe('UNAPPROVED');
+    });
+
+    it('approves as Player: the card becomes a receipt and the member is linked', async () => {
+      const { discordId, userId, card } = await register('Paula', 'Approved');
+      const h = world.discord.button(customId(card, 'Approve as Player'), { user: world.members.admin.discordId, message: card.id });
+      expect((await h.response()).type).toBe(6);
+      const receipt = await settled(card.id);
+      expect(embedText(receipt)).toContain(`Approved as Player by <@${world.members.admin.discordId}>`);
+      expect(world.valentina.state.getUser(userId)?.role).toBe('PLAYER');
+      const approve = requestsFor(userId, '/approve');
+      expect(approve).toHaveLength(1);
+      expect(approve[0]?.body).toEqual({ role: 'PLAYER', requesting_user_id: world.members.admin.userId });
+      expect(approve[0]?.idempotencyKey).toBe(`${h.id}:approve`);
+      expect(await world.store.approvalCards.get(world.guildId, userId)).toMatchObject({ status: 'APPROVED', handledByDiscordId: world.members.admin.discordId });
+      const who = await finalAnswer(world.discord.slash('whoami', as(discordId)));
+      expect(embedText(who)).toContain('Paula Approved');
+      expect(embedText(who)).toContain('**Player**');
+    });
+
+    it('approves as Storyteller', async () => {
+      const { userId, card } = await register('Stella', 'Teller');
+      world.discord.button(customId(card, 'Approve as Storyteller'), { user: admin2, message: card.id });
+      expect(embedText(await settled(card.id))).toContain(`Approved as Storyteller by <@${admin2}>`);
+      expect(world.valentina.state.getUser(userId)?.role).toBe('STORYTELLER');
+    });
+
+    it('lets exactly one of two admins clicking at once decide; the other hears who did', async () => {
+      const { userId, card } = await register('Tia', 'Twice');
+      const approve = customId(card, 'Approve as Player');
+      const a = world.discord.button(approve, { user: world.members.admin.discordId, message: card.id });
+      const b = world.discord.button(approve, { user: admin2, message: card.id });
+      const receipt = await settled(card.id);
+      const loser = await Promise.any([whispered(a), whispered(b)]);
+      expect(embedText(loser)).toMatch(/(already handled|being handled) by <@(300000000000000001|300000000000000071)>/);
+      expect(requestsFor(userId, '/approve')).toHaveLength(1);
+      const winner = (await world.store.approvalCards.get(world.guildId, userId))?.handledByDiscordId;
+      expect(embedText(receipt)).toContain(`Approved as Player by <@${winner ?? ''}>`);
+      const receipts = world.discord.requests.filter((r) => r.method === 'PATCH' && JSON.stringify(r.body ?? '').includes(`Valentina user ${userId}`) && JSON.stringify(r.body ?? '').includes('Approved as'));
+      expect(receipts).toHaveLength(1);
+    });
+
+    it('treats a double click as one decision', async () => {
+      const { userId, card } = await register('Dora', 'Double');
+      const deny = customId(card, 'Deny');
+      const first = world.discord.button(deny, { user: world.members.admin.discordId, message: card.id });
+      const second = world.discord.button(deny, { user: world.members.admin.discordId, message: card.id });
+      await settled(card.id);
+      const loser = await Promise.any([whispered(first), whispered(second)]);
+      expect(embedText(loser)).toMatch(/(already handled|being handled) by <@300000000000000001>/);
+      expect(requestsFor(userId, '/deny')).toHaveLength(1);
+    });
+
+    it('denies: the card says who denied and the member is no longer linked', async () => {
+      const { discordId, userId, card } = await register('Dean', 'Denied');
+      world.discord.button(customId(card, 'Deny'), { user: world.members.admin.discordId, message: card.id });
+      expect(embedText(await settled(card.id))).toContain(`Denied by <@${world.members.admin.discordId}>`);
+      expect(world.valentina.state.getUser(userId)?.archived).toBe(true);
+      expect(await world.store.memberLinks.get(world.companyId, discordId)).toBeNull();
+      expect(embedText(await finalAnswer(world.discord.slash('whoami', as(discordId))))).toContain('/register');
+    });
+
+    it('merges into the existing user picked from the best matches; the member ends up on it', async () => {
+      const existing = world.valentina.state.addUser(world.companyId, { role: 'STORYTELLER', name_first: 'Mara', name_last: 'Known', username: 'mara', email: 'mara@example.com' });
+      const { discordId, userId, card } = await register('Mara', 'Again', 'mara@example.com');
+      const open = world.discord.button(customId(card, 'Merge into…'), { user: world.members.admin.discordId, message: card.id });
+      const picker = await finalAnswer(open);
+      expect((picker.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+      const select = controls(picker).find((c) => c.type === 3);
+      expect(select?.options?.[0]?.value).toBe(existing.id);
+      const pick = world.discord.select(select?.custom_id ?? '', [existing.id], { user: world.members.admin.discordId, message: picker.id });
+      await pick.waitFor(() => embedText(world.discord.message(picker.id)).includes('Merge this registration?'));
+      const confirm = world.discord.button(customId(world.discord.message(picker.id), 'Merge'), { user: world.members.admin.discordId, message: picker.id });
+      await confirm.waitFor(() => embedText(world.discord.message(picker.id)).includes('Merged into'));
+      expect(embedText(world.discord.message(picker.id))).toContain(`Merged into **Mara Known (mara)** by <@${world.members.admin.discordId}>`);
+      expect(embedText(await settled(card.id))).toContain('Merged into **Mara Known (mara)**');
+      const merges = world.valentina.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/users/merge'));
+      expect(merges.at(-1)?.body).toEqual({ primary_user_id: existing.id, secondary_user_id: userId, requesting_user_id: world.members.admin.userId });
+      expect(world.valentina.state.getUser(userId)?.archived).toBe(true);
+      expect(world.valentina.state.getUser(existing.id)?.discord_profile.id).toBe(discordId);
+      expect(embedText(await finalAnswer(world.discord.slash('whoami', as(discordId))))).toContain('Mara Known');
+    });
+
+    it('moves the member onto a merge target that carried another Discord id', async () => {
+      const existing = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Otis', name_last: 'Old', username: 'otis', email: 'otis@example.com', discord_id: '399999999999999999' });
+      const { discordId, userId } = await register('Otis', 'New', 'otis@example.com');
+      const h = world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: userId, into: existing.id } });
+      const prompt = await finalAnswer(h);
+      expect(embedText(prompt)).toContain('Merge this registration?');
+      const confirm = world.discord.button(customId(prompt, 'Merge'), { user: world.members.admin.discordId, message: prompt.id });
+      await confirm.waitFor(() => embedText(world.discord.message(prompt.id)).includes('Merged into'));
+      const patch = world.valentina.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/users/${existing.id}`));
+      expect(patch?.body).toMatchObject({ requesting_user_id: world.members.admin.userId, discord_profile: { id: discordId } });
+      expect(world.valentina.state.getUser(existing.id)?.discord_profile.id).toBe(discordId);
+      expect(embedText(world.discord.message(prompt.id))).toContain('<@399999999999999999>');
+    });
+
+    it('finds merge targets by search when there are more than 25', async () => {
+      world.valentina.state.addUsers(world.companyId, 30, (i) => ({ role: 'PLAYER', name_first: 'Filler', name_last: `Number${i}`, username: `filler${i}` }));
+      const target = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Quentin', name_last: 'Quest', username: 'quentin', email: 'qq@example.com' });
+      const { card } = await register('Quinn', 'Seeker', 'quinn@example.com');
+      const picker = await finalAnswer(world.discord.button(customId(card, 'Merge into…'), { user: world.members.admin.discordId, message: card.id }));
+      expect(embedText(picker)).toMatch(/Showing 25 of \d+/);
+      const search = world.discord.button(customId(picker, 'Search'), { user: world.members.admin.discordId, message: picker.id });
+      const modal = await search.response();
+      expect(modal.type).toBe(9);
+      const find = world.discord.modalSubmit((modal.data as { custom_id: string }).custom_id, { query: 'quentin' }, { ...ctx('admin'), message: picker.id });
+      await find.waitFor(() => embedText(world.discord.message(picker.id)).includes('Matches for'));
+      const select = controls(world.discord.message(picker.id)).find((c) => c.type === 3);
+      expect(select?.options?.map((o) => o.value)).toEqual([target.id]);
+      // Someone else cannot use this admin's picker.
+      const foreign = world.discord.button(customId(world.discord.message(picker.id), 'Cancel'), { user: admin2, message: picker.id });
+      expect(JSON.stringify((await foreign.response()).data)).toContain('Not yours');
+      world.discord.button(customId(world.discord.message(picker.id), 'Cancel'), { user: world.members.admin.discordId, message: picker.id });
+      await world.discord.waitFor(() => embedText(world.discord.message(picker.id)).includes('Merge cancelled'));
+    });
+
+    it('lists every pending user in /approvals, including one registered outside Discord, and decides from the list', async () => {
+      const outside = world.valentina.state.addUser(world.companyId, { role: 'UNAPPROVED', name_first: 'Otto', name_last: 'Outside', username: 'otto', email: 'otto@example.com' });
+      const list = await finalAnswer(world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'list' }));
+      expect((list.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+      expect(controls(list).map((c) => c.label)).toEqual(['Approve as Player', 'Approve as Storyteller', 'Deny', 'Merge into…', '◀ Prev', 'Next ▶']);
+      let page = list;
+      for (let i = 0; i < 30 && !embedText(page).includes('Otto Outside'); i++) {
+        const next = world.discord.button(customId(page, 'Next ▶'), { user: world.members.admin.discordId, message: list.id });
+        const before = embedText(page);
+        await next.waitFor(() => embedText(world.discord.message(list.id)) !== before);
+        page = world.discord.message(list.id) ?? page;
+      }
+      expect(embedText(page)).toContain('Not linked (registered outside Discord)');
+      world.discord.button(customId(page, 'Approve as Player'), { user: world.members.admin.discordId, message: list.id });
+      await world.discord.waitFor(() => embedText(world.discord.message(list.id)).includes('Approved: Otto Outside'));
+      expect(world.valentina.state.getUser(outside.id)?.role).toBe('PLAYER');
+      expect(embedText(world.discord.message(list.id))).toContain(`Approved as Player by <@${world.members.admin.discordId}>`);
+    });
+
+    it('turns the channel card into a receipt when the decision is made from /approvals', async () => {
+      const { userId, card } = await register('Lina', 'Listed');
+      const approveOnCard = customId(card, 'Approve as Player');
+      const list = await finalAnswer(world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'list' }));
+      let page = list;
+      for (let i = 0; i < 30 && !embedText(page).includes('Lina Listed'); i++) {
+        const before = embedText(page);
+        const next = world.discord.button(customId(page, 'Next ▶'), { user: world.members.admin.discordId, message: list.id });
+        await next.waitFor(() => embedText(world.discord.message(list.id)) !== before);
+        page = world.discord.message(list.id) ?? page;
+      }
+      world.discord.button(customId(page, 'Deny'), { user: world.members.admin.discordId, message: list.id });
+      expect(embedText(await settled(card.id))).toContain(`Denied by <@${world.members.admin.discordId}>`);
+      expect(requestsFor(userId, '/deny')).toHaveLength(1);
+      // The card is a receipt now; a stale button press still hears who decided.
+      const stale = world.discord.button(approveOnCard, { user: admin2, message: card.id });
+      expect(embedText(await whispered(stale))).toContain(`already handled by <@${world.members.admin.discordId}>: denied`);
+    });
+
+    it('refuses /approvals to players, storytellers, unlinked and unapproved members', async () => {
+      for (const [who, text] of [
+        [world.members.player.discordId, /you are Player/],
+        [world.members.storyteller.discordId, /you are Storyteller/],
+        [stranger, /\/register/],
+        [world.members.unapproved.discordId, /waiting for an admin's approval/],
+      ] as const) {
+        const answer = await finalAnswer(world.discord.slash('approvals', { ...as(who), subcommand: 'list' }));
+        expect((answer.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+        expect(embedText(answer)).toMatch(text);
+      }
+      const ac = world.discord.autocomplete('approvals', { ...ctx('player'), subcommand: 'merge', options: { pending: '' }, focused: 'pending' });
+      expect((await ac.response()).data).toEqual({ choices: [] });
+    });
+
+    it('offers registrations and likely duplicates through autocomplete', async () => {
+      const { userId } = await register('Auto', 'Complete', 'auto@example.com');
+      const twin = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Zed', name_last: 'Twin', username: 'zed', email: 'auto@example.com' });
+      const pending = await world.discord.autocomplete('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: 'auto' }, focused: 'pending' }).response();
+      expect((pending.data as { choices: Array<{ value: string }> }).choices.map((c) => c.value)).toEqual([userId]);
+      const into = await world.discord.autocomplete('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: userId, into: '' }, focused: 'into' }).response();
+      expect((into.data as { choices: Array<{ value: string }> }).choices[0]?.value).toBe(twin.id);
+    });
+
+    it('reopens the card and says why when the API refuses, then lets an admin retry', async () => {
+      const { userId, card } = await register('Fay', 'Failure');
+      world.valentina.inject({ status: 403, pathIncludes: `/users/${userId}/approve`, times: 1 });
+      const h = world.discord.button(customId(card, 'Approve as Player'), { user: world.members.admin.discordId, message: card.id });
+      const text = embedText(await whispered(h));
+      expect(text).toContain('Valentina refused this action');
+      expect(text).toContain('open again');
+      expect(controls(world.discord.message(card.id))).toHaveLength(4);
+      expect((await world.store.approvalCards.get(world.guildId, userId))?.status).toBe('PENDING');
+      world.discord.button(customId(card, 'Approve as Player'), { user: admin2, message: card.id });
+      expect(embedText(await settled(card.id))).toContain(`Approved as Player by <@${admin2}>`);
+    });
+
+    it('posts no card without an approvals channel; /approvals still lists the registration', async () => {
+      await finalAnswer(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'channels', options: { 'turn-off': 'approvals' } }));
+      try {
+        const before = world.discord.messages(world.approvalsChannelId).length;
+        seq += 1;
+        const discordId = `3200000000000000${String(seq).padStart(2, '0')}`;
+        world.discord.addUser({ id: discordId, username: 'nochan', globalName: 'Nochan' });
+        world.discord.addMember(world.guildId, discordId, {});
+        const modal = await world.discord.slash('register', as(discordId)).response();
+        await finalAnswer(world.discord.modalSubmit((modal.data as { custom_id: string }).custom_id, { email: 'nochan@example.com', name_first: 'Nell', name_last: 'Nochan' }, as(discordId)));
+        expect(world.discord.messages(world.approvalsChannelId).length).toBe(before);
+        expect(parsedLogs(world).some((l) => l['msg'] === 'no approvals channel set; the registration waits in /approvals')).toBe(true);
+        const user = world.valentina.state.findUserByDiscordId(discordId);
+        const listed = await world.bot.deps.api.users(world.companyId).listAllUnapproved(world.members.admin.userId ?? '');
+        expect(listed.map((u) => u.id)).toContain(user?.id);
+      } finally {
+        await finalAnswer(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'channels', options: { approvals: { channel: world.approvalsChannelId } } }));
+      }
+    });
+  });
+}
