@@ -122,7 +122,12 @@ async function decide(interaction: ComponentInteraction, userId: string, decisio
   if (from === 'c' || decision.kind === 'MERGE') {
     await respond.update(view);
   } else {
-    await respond.update(await queuePage(deps, actor, Number(from), interaction.user.id, renderApprovalReceiptEmbed(receipt)));
+    // The decision stands even when the queue cannot be re-read: then the page shows the receipt alone.
+    const page = await queuePage(deps, actor, Number(from), interaction.user.id, renderApprovalReceiptEmbed(receipt)).catch((err: unknown) => {
+      ctx.log.warn({ err }, 'approval queue could not be re-read after a decision');
+      return view;
+    });
+    await respond.update(page);
   }
 }
 
@@ -189,7 +194,8 @@ export const approvals: CommandModule = {
     'approvals merge#pending': {
       async run(interaction, { deps }) {
         const actor = await requireAdmin(deps, interaction);
-        const pending = await listPending(deps, actor.companyId, actor.link.userId);
+        // The cached directory answers within autocomplete's budget; the command re-checks the choice.
+        const pending = (await deps.directory.listUsers(actor.companyId)).filter((u) => u.role === 'UNAPPROVED');
         return userChoices(pending, interaction.options.getFocused(), (u) => `${displayName(u)} · ${u.email ?? 'no email'}`);
       },
     },
