@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { ValentinaClient } from '../../src/api/index.js';
+import { IdentityService } from '../../src/domain/identity.js';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/types.js';
+import { startFakeValentina, type FakeValentina } from '../fakes/valentina/index.js';
+
+describe('IdentityService', () => {
+  let fake: FakeValentina;
+  let store: Store;
+  let api: ValentinaClient;
+  let companyId: string;
+  let now = 1_000_000;
+  const TTL = 60_000;
+
+  beforeAll(async () => {
+    fake = await startFakeValentina();
+    store = await createStore(':memory:');
+    api = new ValentinaClient({ baseUrl: fake.url, apiKey: fake.apiKey });
+    companyId = fake.state.addCompany({ name: 'Coterie' }).id;
+    fake.state.addUsers(companyId, 250, (i) => ({ role: 'PLAYER', discord_id: String(400000000000000000n + BigInt(i)) }));
+  });
+  afterAll(async () => {
+    expect(fake.violations).toEqual([]);
+    await store.close();
+    await fake.close();
+  });
+
+  const service = () => new IdentityService(api, store.memberLinks, { ttlMs: TTL, now: () => now, log: pino({ level: 'silent' }) });
+  const calls = () => fake.requests.length;
+
+  it('walks the user list once on a cold miss, coalescing concurrent callers', async () => {
+    const identity = service();
+    const before = calls();
+    const results = await Promise.all([
+      identity.resolve(companyId, '400000000000000007'),
+      identity.resolve(companyId, '400000000000000008'),
+      identity.resolve(companyId, '400000000000000009'),
+    ]);
+    expect(results.map((r) => r?.role)).toEqual(['PLAYER', 'PLAYER', 'PLAYER']);
+    // One company probe and three pages of 100 users.
+    expect(calls() - before).toBe(4);
+  });
+
+  it('answers warm resolutions from memory and the store with no API call', async () => {
+    const identity = service();
+    const before = calls();
+    expect((await identity.resolve(companyId, '400000000000000010'))?.userId).toBeDefined();
+    expect(await identity.resolve(companyId, '400000000000000010')).not.toBeNull();
+    expect(calls() - before).toBe(0);
+  });
+
+  it('remembers a miss, then probes resources_modified_at instead of walking again', async () => {
+    const identity = service();
+    const before = calls();
+    expect(await identity.resolve(companyId, '499999999999999999')).toBeNull();
+    const afterWalk = calls();
+    expect(await identity.resolve(companyId, '499999999999999999')).toBeNull();
+    expect(calls()).toBe(afterWalk);
+    now += 20_000;
+    expect(await identity.resolve(companyId, '499999999999999998')).toBeNull();
+    // Only the change probe: the company did not change, so no walk.
+    expect(calls() - afterWalk).toBe(1);
+    expect(afterWalk - before).toBeGreaterThan(1);
+  });
+
+  it('re-checks a stale link with one GET and drops it when the profile moved', async () => {
+    const identity = service();
+    await identity.resolve(companyId, '400000000000000011');
+    now += TTL + 1;
+    const before = calls();
+    expect((await identity.resolve(companyId, '400000000000000011'))?.role).toBe('PLAYER');
+    expect(calls() - before).toBe(1);
+
+    const user = fake.state.findUserByDiscordId('400000000000000012');
+    await identity.resolve(companyId, '400000000000000012');
+    now += TTL + 1;
+    if (user === undefined) throw new Error('seed missing');
+    user.discord_profile.id = '400000000000009999';
+    fake.state.touchCompany(companyId);
+    expect(await identity.resolve(companyId, '400000000000000012')).toBeNull();
+    expect((await identity.resolve(companyId, '400000000000009999'))?.userId).toBe(user.id);
+  });
+
+  it('sees a new user after invalidation (approval, link, merge)', async () => {
+    const identity = service();
+    expect(await identity.resolve(companyId, '488888888888888888')).toBeNull();
+    const added = fake.state.addUser(companyId, { role: 'STORYTELLER', discord_id: '488888888888888888' });
+    await identity.invalidateCompany(companyId);
+    expect((await identity.resolve(companyId, '488888888888888888'))?.userId).toBe(added.id);
+  });
+});
