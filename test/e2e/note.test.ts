@@ -180,6 +180,16 @@ describe('notes end to end', () => {
     expect(world.valentina.requests.filter((r) => r.path.endsWith(`/notes/${paulsNote?.id ?? ''}`) && r.method !== 'GET')).toEqual([]);
   });
 
+  it('explains why a note written elsewhere, longer than the form holds, cannot be edited here', async () => {
+    const long = world.valentina.state.addNote(world.members.player2.userId ?? '', { title: 'Chronicle', content: 'x'.repeat(4_500) });
+    const edit = world.discord.slash('note', { ...ctx('player2'), subcommand: 'edit', options: { note: long.id } });
+    const reply = await answer(edit);
+    expect((await edit.response()).type).toBe(4);
+    expect(embedText(reply)).toContain('is 4500 characters long, more than the 4000 Discord\'s form can hold');
+    const view = await answer(world.discord.slash('note', { ...ctx('player2'), subcommand: 'view', options: { note: long.id } }));
+    expect(view.embeds?.[0]?.description).toHaveLength(4_096);
+  });
+
   it('lists notes ten to a page, with page buttons only when needed', async () => {
     const single = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'list' }));
     expect(buttons(single)).toEqual([]);
