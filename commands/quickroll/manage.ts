@@ -22,7 +22,7 @@ import {
   renderQuickrollReceipt,
   type QuickrollLine,
 } from '../../src/render/roll-quickrolls.js';
-import { playContext } from './context.js';
+import { ownerContext, playContext, traitNamesOf, type OwnerContext } from './context.js';
 import { deleteId, keepId, pageId } from './ids.js';
 
 /** A delete prompt left alone this long answers "expired" instead of deleting. */
@@ -33,8 +33,8 @@ async function lineOf(deps: Deps, ctx: PlayContext, quickroll: Quickroll): Promi
   return { name: quickroll.name, formula: poolFormula(quickroll, names), description: quickroll.description };
 }
 
-async function listMessage(deps: Deps, ctx: PlayContext, ownerDiscordId: string, page: number) {
-  const [quickrolls, names] = await Promise.all([deps.quickrolls.quickrolls(ctx.companyId, ctx.userId), deps.quickrolls.traitNames(ctx)]);
+async function listMessage(deps: Deps, owner: OwnerContext, ownerDiscordId: string, page: number) {
+  const [quickrolls, names] = await Promise.all([deps.quickrolls.quickrolls(owner.companyId, owner.userId), traitNamesOf(deps, owner)]);
   const lines = quickrolls.map((q) => ({ name: q.name, formula: poolFormula(q, names), description: q.description }));
   const { embed, page: shown, pages } = renderQuickrollList(lines, page);
   return { embeds: [embed], components: renderPageButtons(shown, pages, (p) => pageId.encode([String(p)], ownerDiscordId)) };
@@ -56,8 +56,8 @@ export const createRoute: SlashRoute = {
 export const listRoute: SlashRoute = {
   ack: 'ephemeral',
   async run(interaction, { deps, respond }) {
-    const ctx = await playContext(deps, interaction);
-    await respond.send(await listMessage(deps, ctx, interaction.user.id, 0));
+    const owner = await ownerContext(deps, interaction);
+    await respond.send(await listMessage(deps, owner, interaction.user.id, 0));
   },
 };
 
@@ -86,25 +86,25 @@ export const editRoute: SlashRoute = {
 export const deleteRoute: SlashRoute = {
   ack: 'ephemeral',
   async run(interaction, { deps, respond }) {
-    const ctx = await playContext(deps, interaction);
-    const quickroll = findQuickroll(await deps.quickrolls.quickrolls(ctx.companyId, ctx.userId), interaction.options.getString('name', true));
-    const owner = interaction.user.id;
-    await respond.send(renderDeleteConfirm(quickroll.name, deleteId.encode([quickroll.id], owner), keepId.encode([quickroll.id], owner)));
+    const owner = await ownerContext(deps, interaction);
+    const quickroll = findQuickroll(await deps.quickrolls.quickrolls(owner.companyId, owner.userId), interaction.options.getString('name', true));
+    const presser = interaction.user.id;
+    await respond.send(renderDeleteConfirm(quickroll.name, deleteId.encode([quickroll.id], presser), keepId.encode([quickroll.id], presser)));
   },
 };
 
 export const pageRoute: ComponentRoute = componentRoute(pageId, {
   ack: 'update',
   async run(interaction, [page], { deps, respond }) {
-    const ctx = await playContext(deps, interaction);
-    await respond.update(await listMessage(deps, ctx, interaction.user.id, Number(page)));
+    const owner = await ownerContext(deps, interaction);
+    await respond.update(await listMessage(deps, owner, interaction.user.id, Number(page)));
   },
 });
 
 export const confirmDeleteRoute: ComponentRoute = componentRoute(deleteId, {
   ack: 'update',
   async run(interaction, [quickrollId], { deps, respond }) {
-    const ctx = await playContext(deps, interaction);
+    const ctx = await ownerContext(deps, interaction);
     // Read fresh: another device may have deleted or renamed it since the prompt.
     deps.quickrolls.invalidateQuickrolls(ctx.companyId, ctx.userId);
     const quickroll = (await deps.quickrolls.quickrolls(ctx.companyId, ctx.userId)).find((q) => q.id === quickrollId);
@@ -125,7 +125,7 @@ export const confirmDeleteRoute: ComponentRoute = componentRoute(deleteId, {
 export const keepRoute: ComponentRoute = componentRoute(keepId, {
   ack: 'update',
   async run(interaction, [quickrollId], { deps, respond }) {
-    const ctx = await playContext(deps, interaction);
+    const ctx = await ownerContext(deps, interaction);
     const quickroll = (await deps.quickrolls.quickrolls(ctx.companyId, ctx.userId)).find((q) => q.id === quickrollId);
     await respond.update({ embeds: [renderDeleteOutcome(quickroll?.name ?? 'quickroll', 'cancelled')], components: [] });
   },

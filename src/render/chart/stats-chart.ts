@@ -186,7 +186,7 @@ function drawTraits(ctx: SKRSContext2D, summary: StatsSummary): void {
     ctx.textAlign = 'left';
     ctx.fillStyle = CHART_COLORS.muted;
     ctx.font = font(19);
-    const note = summary.topTraitsHidden ? 'Hidden for storytellers' : 'No trait rolls yet';
+    const note = summary.topTraitsHidden ? 'Hidden: a storyteller\'s traits' : 'No trait rolls yet';
     ctx.fillText(note, left, top + 20);
     ctx.textBaseline = 'alphabetic';
     return;
