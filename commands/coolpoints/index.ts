@@ -1,8 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandModule } from '../../src/discord/command.js';
-import { REASON_MAX } from '../../src/domain/awards/single-award.js';
 import { COOL_POINT_XP } from '../../src/domain/xp-policy.js';
-import { AMOUNT_OPTION_MAX } from '../xp/index.js';
+import { AMOUNT_OPTION_MAX, campaignOption as campaign, reasonOption as reason } from '../xp/options.js';
 import { campaignAutocomplete, sceneRoute, singleAwardRoute } from '../xp/shared.js';
 
 const amount = {
@@ -12,8 +11,6 @@ const amount = {
   min_value: 1,
   max_value: AMOUNT_OPTION_MAX,
 } as const;
-const reason = { name: 'reason', description: 'Why (shown on the receipt and in the ledger)', type: ApplicationCommandOptionType.String, max_length: REASON_MAX } as const;
-const campaign = { name: 'campaign', description: "The campaign (default: the server's default campaign)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;
 
 const definitions = [
   {

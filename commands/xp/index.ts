@@ -11,20 +11,17 @@ import { requireGuildId } from '../../src/discord/guards.js';
 import { awardSingle, REASON_MAX } from '../../src/domain/awards/single-award.js';
 import { InvalidInputError } from '../../src/domain/errors.js';
 import { awardModalId, XP_NAMESPACE } from './ids.js';
+import { AMOUNT_OPTION_MAX, campaignOption, reasonOption } from './options.js';
 import { sceneRoutes } from './scene-routes.js';
 import { awardActor, campaignAutocomplete, sceneRoute, sendAwardReceipt, singleAwardRoute } from './shared.js';
 import { undoRoutes } from './undo-routes.js';
 import { ledgerRoutes, logRoute, showRoute } from './view-routes.js';
 
-/** The largest value /setup lets a guild choose as its single-award maximum; the guild's own limit is checked in the domain. */
-export const AMOUNT_OPTION_MAX = 10_000;
 export const AWARD_XP_MENU = 'Award XP';
 
 const member = (description: string, required: boolean) => ({ name: 'member', description, type: ApplicationCommandOptionType.User, required }) as const;
 const amount = (description: string, required: boolean) =>
   ({ name: 'amount', description, type: ApplicationCommandOptionType.Integer, required, min_value: 1, max_value: AMOUNT_OPTION_MAX }) as const;
-const reason = { name: 'reason', description: 'Why (shown on the receipt and in the ledger)', type: ApplicationCommandOptionType.String, max_length: REASON_MAX } as const;
-const campaign = { name: 'campaign', description: "The campaign (default: the server's default campaign)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;
 
 const definitions = [
   {
@@ -37,31 +34,31 @@ const definitions = [
         name: 'award',
         description: 'Award XP to a member',
         type: ApplicationCommandOptionType.Subcommand,
-        options: [member('Who gets the XP', true), amount('How much XP', true), reason, campaign],
+        options: [member('Who gets the XP', true), amount('How much XP', true), reasonOption, campaignOption],
       },
       {
         name: 'remove',
         description: "Remove XP from a member (it must not exceed what they have)",
         type: ApplicationCommandOptionType.Subcommand,
-        options: [member('Whose XP', true), amount('How much XP', true), reason, campaign],
+        options: [member('Whose XP', true), amount('How much XP', true), reasonOption, campaignOption],
       },
       {
         name: 'scene',
         description: 'Award XP to everyone in a scene (up to 25 members)',
         type: ApplicationCommandOptionType.Subcommand,
-        options: [amount('How much XP each', true), reason, campaign],
+        options: [amount('How much XP each', true), reasonOption, campaignOption],
       },
       {
         name: 'show',
         description: 'Show XP and cool points (yours, or anyone for storytellers)',
         type: ApplicationCommandOptionType.Subcommand,
-        options: [member('Whose XP (default: yours)', false), campaign],
+        options: [member('Whose XP (default: yours)', false), campaignOption],
       },
       {
         name: 'log',
         description: 'The XP ledger with reasons, newest first',
         type: ApplicationCommandOptionType.Subcommand,
-        options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaign],
+        options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaignOption],
       },
     ],
   },

@@ -3,7 +3,7 @@ import { componentRoute, type ComponentRoute, type HandlerContext, type SlashRou
 import { requireTarget, resolveCampaign, type AwardActor } from '../../src/domain/awards/award-context.js';
 import { readLedger } from '../../src/domain/awards/ledger.js';
 import { isStaff } from '../../src/domain/roles.js';
-import { requireMayView } from '../../src/domain/xp-policy.js';
+import { requireMayViewOthers } from '../../src/domain/xp-policy.js';
 import { renderXpBalance, type BalanceRow } from '../../src/render/award-balance.js';
 import { renderLedger } from '../../src/render/ledger-embed.js';
 import { ledgerPageId } from './ids.js';
@@ -13,7 +13,7 @@ import { awardActor } from './shared.js';
 async function viewedMember(ctx: HandlerContext, actor: AwardActor, member: { id: string; bot: boolean } | null): Promise<{ userId: string; discordId: string }> {
   if (member === null || member.id === actor.discordId) return { userId: actor.userId, discordId: actor.discordId };
   // Refuse before looking anyone up: a player learns nothing about other members.
-  if (!isStaff(actor.role)) requireMayView(actor, `other:${member.id}`);
+  requireMayViewOthers(actor);
   const link = await requireTarget(ctx.deps, actor.companyId, member);
   return { userId: link.userId, discordId: member.id };
 }

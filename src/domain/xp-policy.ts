@@ -94,7 +94,7 @@ export function mayUndo(entry: Pick<AwardEntry, 'actorUserId'>, actor: XpActor):
 }
 
 /** Players see their own XP and ledger; storytellers and admins see anyone's. */
-export function requireMayView(actor: XpActor, targetUserId: string): void {
-  if (actor.userId === targetUserId || isStaff(actor.role)) return;
+export function requireMayViewOthers(actor: XpActor): void {
+  if (isStaff(actor.role)) return;
   throw new PermissionDeniedError("see another member's XP", `Players see only their own; Storyteller and Admin users see anyone's. You are ${roleLabel(actor.role)}.`);
 }

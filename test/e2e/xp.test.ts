@@ -385,7 +385,7 @@ for (const kind of worldStores()) {
       await eventually(() => auditPosts(world).filter((m) => m.embeds?.[0]?.title === 'Scene award retried').length, (n) => n === 1);
     });
 
-    it('never double-awards on a double click of Confirm', async () => {
+    it('never double-awards on a double click of Confirm, and undoes the scene in one click', async () => {
       const before = { player: xpOf(world, 'player'), player2: xpOf(world, 'player2') };
       world.valentina.setLatency(40);
       try {
@@ -409,6 +409,16 @@ for (const kind of worldStores()) {
         expect(xpOf(world, 'player').current).toBe(before.player.current + 1);
         expect(xpOf(world, 'player2').current).toBe(before.player2.current + 1);
         expect(xpWrites(world).filter((r) => r.idempotencyKey?.startsWith(`${h.id}:`))).toHaveLength(2);
+
+        // Undo on the scene receipt reverts every member once.
+        const receipt = receipts[0];
+        if (receipt === undefined) throw new Error('no receipt');
+        const undo = world.discord.button(idStartingWith(receipt, 'xp:undo-scene:'), { ...ctx('storyteller'), message: receipt.id });
+        await undo.waitFor(() => embedText(world.discord.message(receipt.id)).includes('Undone: scene'));
+        expect(embedText(world.discord.message(receipt.id))).toContain(`↩️ <@${world.members.player.discordId}>: undone`);
+        expect(customIds(world.discord.message(receipt.id))).toEqual([]);
+        expect(xpOf(world, 'player').current).toBe(before.player.current);
+        expect(xpOf(world, 'player2').current).toBe(before.player2.current);
       } finally {
         world.valentina.setLatency(0);
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, PermissionDeniedError } from '../../src/domain/errors.js';
-import { mayAward, mayAwardSomeone, mayUndo, parseAwardAmount, requireMayAward, requireMayView, whoMayAward, type XpRule } from '../../src/domain/xp-policy.js';
+import { mayAward, mayAwardSomeone, mayUndo, parseAwardAmount, requireMayAward, requireMayViewOthers, whoMayAward, type XpRule } from '../../src/domain/xp-policy.js';
 
 const ROLES = ['ADMIN', 'STORYTELLER', 'PLAYER', 'UNAPPROVED'] as const;
 const DEFAULT: XpRule = { policy: 'STORYTELLER_ONLY', companyRule: null };
@@ -96,10 +96,10 @@ describe('mayUndo and requireMayView', () => {
     expect(mayUndo(entry, { userId: 'p', role: 'PLAYER' })).toBe(false);
   });
 
-  it('shows players only their own XP', () => {
-    expect(() => requireMayView({ userId: 'p', role: 'PLAYER' }, 'p')).not.toThrow();
-    expect(() => requireMayView({ userId: 'p', role: 'PLAYER' }, 'q')).toThrow(PermissionDeniedError);
-    expect(() => requireMayView({ userId: 's', role: 'STORYTELLER' }, 'q')).not.toThrow();
-    expect(() => requireMayView({ userId: 'a', role: 'ADMIN' }, 'q')).not.toThrow();
+  it("shows other members' XP to storytellers and admins only", () => {
+    expect(() => requireMayViewOthers({ userId: 'p', role: 'PLAYER' })).toThrow(PermissionDeniedError);
+    expect(() => requireMayViewOthers({ userId: 'p', role: 'PLAYER' })).toThrow(/Players see only their own/);
+    expect(() => requireMayViewOthers({ userId: 's', role: 'STORYTELLER' })).not.toThrow();
+    expect(() => requireMayViewOthers({ userId: 'a', role: 'ADMIN' })).not.toThrow();
   });
 });

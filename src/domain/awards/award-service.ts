@@ -49,7 +49,7 @@ export class AwardService {
 
   constructor(
     private readonly api: AwardApi,
-    readonly journal: AwardJournalRepo,
+    private readonly journal: AwardJournalRepo,
     private readonly now: () => number,
     private readonly log: AwardLog,
   ) {}

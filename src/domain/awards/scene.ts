@@ -61,6 +61,8 @@ export async function startScene(deps: SceneDeps, input: SceneStartInput): Promi
     problems: [],
   };
   await saveDraft(deps, actor.guildId, draft);
+  // Expired drafts are never read; sweeping them here keeps the table small.
+  void deps.store.drafts.deleteExpired(deps.clock.now()).catch(() => undefined);
   return draft;
 }
 
@@ -133,7 +135,7 @@ export async function confirmScene(deps: Pick<Deps, 'awards' | 'store' | 'clock'
   }
   const batchId = draft.id;
   const ordered = [...draft.targets].sort((a, b) => a.userId.localeCompare(b.userId));
-  const entries: AwardEntry[] = [];
+  const journalled: Array<{ entry: AwardEntry; created: boolean }> = [];
   for (const target of ordered) {
     const { entry, created } = await deps.awards.begin({
       key: sceneKey(batchId, target.userId),
@@ -149,10 +151,10 @@ export async function confirmScene(deps: Pick<Deps, 'awards' | 'store' | 'clock'
       amount: draft.amount,
       reason: draft.reason,
     });
-    if (!created && entries.length === 0) throw new AlreadyHandledError('This scene was already confirmed; its receipt is in the channel.');
-    entries.push(entry);
+    if (!created && journalled.length === 0) throw new AlreadyHandledError('This scene was already confirmed; its receipt is in the channel.');
+    journalled.push({ entry, created });
   }
-  const outcomes = await mapLimit(entries, SCENE_CONCURRENCY, (e) => (e.status === 'PENDING' ? deps.awards.settle(e) : deps.awards.settleExisting(e)));
+  const outcomes = await mapLimit(journalled, SCENE_CONCURRENCY, (j) => (j.created ? deps.awards.settle(j.entry) : deps.awards.settleExisting(j.entry)));
   return { draft, batchId, entries: inMemberOrder(draft, outcomes.map((o) => o.entry)), freshlyApplied: freshApplied(outcomes) };
 }
 

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { AwardEntry, AwardKind } from '../../store/types.js';
 import { AlreadyHandledError, PermissionDeniedError } from '../errors.js';
 import { roleLabel } from '../roles.js';
-import { mayAwardSomeone, parseAwardAmount, requireMayAward, whoMayAward } from '../xp-policy.js';
+import { mayAwardSomeone, parseAwardAmount, requireMayAward, whoMayAward, type XpRule } from '../xp-policy.js';
 import { awardFailureError } from './award-errors.js';
 import { requireTarget, resolveCampaign, xpRuleFor, type AwardActor, type CampaignRef, type PickedMember } from './award-context.js';
 
@@ -35,7 +35,7 @@ export function normalizeReason(raw: string | null | undefined): string | null {
 }
 
 /** Refuses early, before any member lookup, when the actor may not award anyone. */
-export function refuseIfNoOneAwardable(rule: Parameters<typeof mayAwardSomeone>[0], actor: AwardActor, kind: AwardKind): void {
+export function refuseIfNoOneAwardable(rule: XpRule, actor: AwardActor, kind: AwardKind): void {
   if (!mayAwardSomeone(rule, actor)) {
     throw new PermissionDeniedError(VERBS[kind], `${whoMayAward(rule)} You are ${roleLabel(actor.role)}.`);
   }

@@ -1,0 +1,9 @@
+import { ApplicationCommandOptionType } from 'discord.js';
+import { REASON_MAX } from '../../src/domain/awards/single-award.js';
+
+/** The largest single-award maximum /setup lets a guild choose; the guild's own limit is checked in the domain. */
+export const AMOUNT_OPTION_MAX = 10_000;
+
+/** Options shared by /xp and /coolpoints. */
+export const reasonOption = { name: 'reason', description: 'Why (shown on the receipt and in the ledger)', type: ApplicationCommandOptionType.String, max_length: REASON_MAX } as const;
+export const campaignOption = { name: 'campaign', description: "The campaign (default: the server's default campaign)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;
