@@ -69,7 +69,8 @@ async function undoAndRender(ctx: HandlerContext, scope: Scope, id: string, plan
   const receipt = renderSceneReceipt({
     entries,
     campaignName,
-    ...(owner === undefined ? {} : { retryId: sceneRetryId.encode([id], owner) }),
+    // An undone scene offers no retry: that would award the failed ones after the undo.
+    ...(owner === undefined || allUndone ? {} : { retryId: sceneRetryId.encode([id], owner) }),
     ...(allUndone ? { undone: { byDiscordId: actor.discordId, at: deps.clock.now() } } : { undoId: undoSceneId.encode([id]) }),
   });
   return { receipt, applied, problems };
