@@ -32,7 +32,9 @@ export async function* iteratePages<T>(
     const page = await fetchPage(limit, offset);
     yield* page.items;
     if (page.items.length === 0 || offset + page.items.length >= page.total) return;
-    offset += limit;
+    // Advance by what arrived, not by what was asked: a server capping pages below `limit`
+    // must not make the walk skip items.
+    offset += page.items.length;
   }
 }
 

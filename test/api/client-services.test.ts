@@ -146,8 +146,8 @@ describe('other services on the wire', () => {
       json(200, fixture('paginated_characters')),
       json(200, fixture('paginated_character_traits')),
       json(200, fixture('paginated_dicerolls')),
-      // That fixture is the first 4 of 23 rolls: the client asks for the next page.
-      json(200, { items: [], limit: 100, offset: 100, total: 23 }),
+      // That fixture holds 4 of 23 rolls: the client asks for what follows them.
+      json(200, { items: [], limit: 100, offset: 4, total: 23 }),
       json(200, { items: [fixture('company')], limit: 100, offset: 0, total: 1 }),
     );
     const campaigns = await drain(h.client.campaigns(IDS.company, IDS.user).iterAll());
@@ -161,7 +161,7 @@ describe('other services on the wire', () => {
     expect(rolls[0]?.result?.total_result_type).toBeTypeOf('string');
     expect(companies[0]?.settings.permission_grant_xp).toBe('STORYTELLER');
     expect(h.calls.map((c) => c.url.searchParams.get('limit'))).toEqual(['100', '100', '100', '100', '100', '100']);
-    expect(h.calls[4]?.url.searchParams.get('offset')).toBe('100');
+    expect(h.calls[4]?.url.searchParams.get('offset')).toBe('4');
     expect(h.calls[1]?.url.searchParams.get('user_player_id')).toBe(IDS.user);
     expect(h.calls[3]?.url.searchParams.get('characterid')).toBe(IDS.character);
   });

@@ -385,7 +385,7 @@ describe('pagination helpers', () => {
     return json(200, { items: ids.map((id) => ({ ...base, id })), limit, offset, total });
   };
 
-  it('iterAll walks offset += limit and stops at total', async () => {
+  it('iterAll walks the offsets and stops at total', async () => {
     const h = harness();
     h.script(usersPage(['a1', 'a2'], 0, 5), usersPage(['a3', 'a4'], 2, 5), usersPage(['a5'], 4, 5));
     const ids: string[] = [];
@@ -396,6 +396,15 @@ describe('pagination helpers', () => {
       ['2', '2', 'PLAYER'],
       ['4', '2', 'PLAYER'],
     ]);
+  });
+
+  it('advances by the items received, so a server capping pages below the limit skips nobody', async () => {
+    const h = harness();
+    h.script(usersPage(['a1', 'a2'], 0, 5, 3), usersPage(['a3', 'a4'], 2, 5, 3), usersPage(['a5'], 4, 5, 3));
+    const ids: string[] = [];
+    for await (const u of h.client.users(IDS.company).iterAll({ limit: 3 })) ids.push(u.id);
+    expect(ids).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    expect(h.calls.map((c) => c.url.searchParams.get('offset'))).toEqual(['0', '2', '4']);
   });
 
   it('stops on an empty page even when total claims more', async () => {
