@@ -19,6 +19,7 @@ import { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
 import { recoverPendingAwards } from '../commands/xp/recovery.js';
+import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 
 export interface BotHandle {
@@ -69,6 +70,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
   deps.approvals = approvals;
   deps.onRegistered = approvals.announce;
+  // Awards Valentina confirms late get their receipt and audit post from here.
+  deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
@@ -96,7 +99,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       accepting = false;
       log.info({ reason, inFlight: router.inFlight }, 'shutting down');
       const drained = await Promise.race([
-        router.drain().then(() => true),
+        // Background award settles stop too; what they leave pending, start-up recovery finishes.
+        Promise.all([router.drain(), deps.awards.dispose()]).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownTimeoutMs).unref()),
       ]);
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');

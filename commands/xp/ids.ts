@@ -16,6 +16,9 @@ export const undoSceneId = defineComponentId(XP_NAMESPACE, 'undo-scene', 1, z.tu
 export const undoCoolPointsId = defineComponentId(XP_NAMESPACE, 'undo-cp', 1, z.tuple([z.enum(['e', 's']), id, snowflake]));
 export const undoKeepId = defineComponentId(XP_NAMESPACE, 'undo-keep', 1, z.tuple([]));
 
+/** Retry on the private answer of a single award refused for now, owner-only. Arg: journal entry id. */
+export const retryAwardId = defineComponentId(XP_NAMESPACE, 'retry', 1, z.tuple([num]));
+
 /** Scene flow, all owner-only. Arg: the draft id (= batch id). */
 export const scenePickId = defineComponentId(XP_NAMESPACE, 'scene-pick', 1, z.tuple([id]));
 export const sceneConfirmId = defineComponentId(XP_NAMESPACE, 'scene-ok', 1, z.tuple([id]));

@@ -13,7 +13,8 @@ import { InvalidInputError } from '../../src/domain/errors.js';
 import { awardModalId, XP_NAMESPACE } from './ids.js';
 import { AMOUNT_OPTION_MAX, campaignOption, reasonOption } from './options.js';
 import { sceneRoutes } from './scene-routes.js';
-import { awardActor, campaignAutocomplete, sceneRoute, sendAwardReceipt, singleAwardRoute } from './shared.js';
+import { retryRoutes } from './retry-routes.js';
+import { answerSingleAward, awardActor, campaignAutocomplete, originOf, sceneRoute, singleAwardRoute } from './shared.js';
 import { undoRoutes } from './undo-routes.js';
 import { ledgerRoutes, logRoute, showRoute } from './view-routes.js';
 
@@ -117,20 +118,24 @@ export const xp: CommandModule = {
       async run(interaction, [targetId], ctx) {
         if (!interaction.isModalSubmit()) return;
         const actor = await awardActor(ctx.deps, interaction);
-        const receipt = await awardSingle(ctx.deps, {
-          key: `${interaction.id}:award`,
-          actor,
-          // Bots were refused before the modal opened; an unlinked id is refused as not linked.
-          target: { id: targetId, bot: false },
-          kind: 'XP_ADD',
-          amount: interaction.fields.getTextInputValue('amount'),
-          reason: interaction.fields.getTextInputValue('reason'),
-          campaign: null,
-        });
-        await sendAwardReceipt(interaction, ctx, receipt);
+        const origin = originOf(interaction);
+        await answerSingleAward(interaction, ctx, () =>
+          awardSingle(ctx.deps, {
+            key: `${interaction.id}:award`,
+            actor,
+            // Bots were refused before the modal opened; an unlinked id is refused as not linked.
+            target: { id: targetId, bot: false },
+            kind: 'XP_ADD',
+            amount: interaction.fields.getTextInputValue('amount'),
+            reason: interaction.fields.getTextInputValue('reason'),
+            campaign: null,
+            ...(origin === undefined ? {} : { origin }),
+          }),
+        );
       },
     }),
     ...undoRoutes,
+    ...retryRoutes,
     ...sceneRoutes,
     ...ledgerRoutes,
   ],

@@ -8,7 +8,7 @@ import { renderSceneClosed, renderScenePreview } from '../../src/render/award-sc
 import { COLORS } from '../../src/render/theme.js';
 import type { AwardEntry } from '../../src/store/types.js';
 import { sceneCancelId, sceneConfirmId, scenePickId, sceneRetryId, undoSceneId } from './ids.js';
-import { awardActor, sceneIds } from './shared.js';
+import { awardActor, originOf, sceneIds } from './shared.js';
 
 function receiptButtons(batchId: string, ownerDiscordId: string, entries: readonly AwardEntry[], now: number) {
   return {
@@ -32,18 +32,21 @@ export const sceneRoutes: ComponentRoute[] = [
     ack: 'update',
     async run(interaction, [draftId], { deps, respond }) {
       const actor = await awardActor(deps, interaction);
-      const run = await confirmScene(deps, draftId, actor.guildId, actor);
+      const run = await confirmScene(deps, draftId, actor.guildId, actor, originOf(interaction));
       const receipt = renderSceneReceipt({
         entries: run.entries,
         campaignName: run.draft.campaignName,
         ...receiptButtons(run.batchId, interaction.user.id, run.entries, deps.clock.now()),
       });
       const failed = run.entries.filter((e) => e.status === 'FAILED').length;
+      const waiting = run.entries.filter((e) => e.status === 'PENDING').length;
+      const applied = run.entries.length - failed - waiting;
+      const waitingText = waiting > 0 ? ` ${waiting} not confirmed by Valentina yet: the bot keeps trying with the same request, so they can only be applied once, and posts a receipt for each. Do not award them again.` : '';
       await respond.update(
         renderSceneClosed(
-          failed > 0 ? 'Scene awarded, with failures' : 'Scene awarded',
-          `${run.entries.length - failed} of ${run.entries.length} awarded. The receipt is posted in the channel${failed > 0 ? ', with a button to retry the failures' : ''}.`,
-          failed > 0 ? COLORS.warning : COLORS.success,
+          failed > 0 ? 'Scene awarded, with failures' : waiting > 0 ? 'Scene awarded, some not confirmed yet' : 'Scene awarded',
+          `${applied} of ${run.entries.length} awarded. The receipt is posted in the channel${failed > 0 ? ', with a button to retry the failures' : ''}.${waitingText}`,
+          failed > 0 || waiting > 0 ? COLORS.warning : COLORS.success,
         ),
       );
       // After the private message is updated, the follow-up is the public receipt.
@@ -62,7 +65,7 @@ export const sceneRoutes: ComponentRoute[] = [
     ack: 'update',
     async run(interaction, [batchId], { deps, respond }) {
       const actor = await awardActor(deps, interaction);
-      const { entries, freshlyApplied } = await retryScene(deps, batchId);
+      const { entries, freshlyApplied } = await retryScene(deps, batchId, originOf(interaction));
       const first = entries[0];
       const campaignName = first === undefined ? '' : await deps.directory.campaignName(actor.companyId, actor.userId, first.campaignId);
       await respond.update(renderSceneReceipt({ entries, campaignName, ...receiptButtons(batchId, interaction.user.id, entries, deps.clock.now()) }));

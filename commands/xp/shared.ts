@@ -5,12 +5,15 @@ import { postAudit } from '../../src/discord/audit.js';
 import type { Deps } from '../../src/deps.js';
 import { campaignChoices, type AwardActor } from '../../src/domain/awards/award-context.js';
 import { previewScene, startScene } from '../../src/domain/awards/scene.js';
-import { awardSingle } from '../../src/domain/awards/single-award.js';
+import { RetryableAwardError } from '../../src/domain/awards/award-errors.js';
+import type { AwardOrigin } from '../../src/domain/awards/award-service.js';
+import { awardSingle, type AwardReceipt, type SingleAwardResult } from '../../src/domain/awards/single-award.js';
 import type { AwardKind } from '../../src/store/types.js';
 import { renderAwardAudit } from '../../src/render/award-audit.js';
+import { renderRetryableFailure, renderUnconfirmedNotice } from '../../src/render/award-notice.js';
 import { renderAwardReceipt } from '../../src/render/award-receipt.js';
 import { renderScenePicker, renderScenePreview, type SceneIds } from '../../src/render/award-scene.js';
-import { sceneCancelId, sceneConfirmId, scenePickId, undoId } from './ids.js';
+import { retryAwardId, sceneCancelId, sceneConfirmId, scenePickId, undoId } from './ids.js';
 
 /** The invoker as an approved company user; the API's requesting user is always theirs. */
 export async function awardActor(deps: Deps, interaction: Interaction): Promise<AwardActor> {
@@ -37,15 +40,38 @@ export const campaignAutocomplete: AutocompleteRoute = {
   },
 };
 
+/** Where an interaction was asked, for a receipt that Valentina confirms late. */
+export function originOf(interaction: Interaction): AwardOrigin | undefined {
+  return interaction.channelId === null ? undefined : { channelId: interaction.channelId };
+}
+
 /** Posts the receipt of a single award (public) and, for a fresh award, its audit line. */
-export async function sendAwardReceipt(
-  interaction: Interaction,
-  ctx: HandlerContext,
-  receipt: Awaited<ReturnType<typeof awardSingle>>,
-): Promise<void> {
+export async function sendAwardReceipt(interaction: Interaction, ctx: HandlerContext, receipt: AwardReceipt): Promise<void> {
   const { entry, campaign } = receipt;
   await ctx.respond.send(renderAwardReceipt({ entry, campaignName: campaign.name, undoId: undoId.encode([String(entry.id)]) }));
   if (receipt.fresh) await postAudit(interaction.client, ctx.deps, entry.guildId, renderAwardAudit('award', [entry], campaign.name));
+}
+
+/**
+ * Answers a single award: the public receipt; a private "not confirmed yet, the bot keeps trying"
+ * when Valentina left it open; a private error with a Retry button when it was refused for now.
+ * Other errors go to the error boundary.
+ */
+export async function answerSingleAward(interaction: Interaction, ctx: HandlerContext, run: () => Promise<SingleAwardResult>): Promise<void> {
+  let result: SingleAwardResult;
+  try {
+    result = await run();
+  } catch (err) {
+    if (!(err instanceof RetryableAwardError)) throw err;
+    ctx.log.warn({ err, entryId: err.entryId }, 'award refused for now; retry offered');
+    await ctx.respond.whisper(renderRetryableFailure(err.title, err.message, retryAwardId.encode([String(err.entryId)], interaction.user.id)));
+    return;
+  }
+  if (result.status === 'unconfirmed') {
+    await ctx.respond.whisper(renderUnconfirmedNotice(result.entry, result.campaign.name));
+    return;
+  }
+  await sendAwardReceipt(interaction, ctx, result);
 }
 
 /** `/xp award`, `/xp remove`, `/coolpoints award`: the receipt is public, refusals private. */
@@ -55,16 +81,19 @@ export function singleAwardRoute(kind: AwardKind): SlashRoute {
     async run(interaction, ctx) {
       const actor = await awardActor(ctx.deps, interaction);
       const member = interaction.options.getUser('member', true);
-      const receipt = await awardSingle(ctx.deps, {
-        key: `${interaction.id}:award`,
-        actor,
-        target: { id: member.id, bot: member.bot },
-        kind,
-        amount: interaction.options.getInteger('amount', kind !== 'CP_ADD') ?? 1,
-        reason: interaction.options.getString('reason', false),
-        campaign: interaction.options.getString('campaign', false),
-      });
-      await sendAwardReceipt(interaction, ctx, receipt);
+      const origin = originOf(interaction);
+      await answerSingleAward(interaction, ctx, () =>
+        awardSingle(ctx.deps, {
+          key: `${interaction.id}:award`,
+          actor,
+          target: { id: member.id, bot: member.bot },
+          kind,
+          amount: interaction.options.getInteger('amount', kind !== 'CP_ADD') ?? 1,
+          reason: interaction.options.getString('reason', false),
+          campaign: interaction.options.getString('campaign', false),
+          ...(origin === undefined ? {} : { origin }),
+        }),
+      );
     },
   };
 }

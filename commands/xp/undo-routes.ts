@@ -12,7 +12,7 @@ import { renderNoticeEmbed } from '../../src/render/error-embed.js';
 import { COLORS } from '../../src/render/theme.js';
 import type { AwardEntry } from '../../src/store/types.js';
 import { sceneRetryId, undoCoolPointsId, undoId, undoKeepId, undoSceneId } from './ids.js';
-import { awardActor } from './shared.js';
+import { awardActor, originOf } from './shared.js';
 
 type Scope = 'e' | 's';
 
@@ -46,7 +46,7 @@ async function undoAndRender(ctx: HandlerContext, scope: Scope, id: string, plan
   const { deps } = ctx;
   const first = plan.entries[0];
   const campaignName = first === undefined ? '' : await deps.directory.campaignName(actor.companyId, actor.userId, first.campaignId);
-  const results = await runUndo(deps.awards, plan, actor);
+  const results = await runUndo(deps.awards, plan, actor, originOf(ctx.respond.interaction));
   if (scope === 'e') {
     const [result] = results;
     if (result === undefined) throw new AlreadyHandledError('This award was already undone.');
@@ -60,6 +60,7 @@ async function undoAndRender(ctx: HandlerContext, scope: Scope, id: string, plan
     const who = r.original.targetDiscordId === null ? 'A member' : `<@${r.original.targetDiscordId}>`;
     if (r.outcome.status === 'failed') return [`${who}: ${r.outcome.message}`];
     if (r.outcome.status === 'pending') return [`${who}: already being undone`];
+    if (r.outcome.status === 'unconfirmed') return [`${who}: not confirmed by Valentina yet; the bot keeps trying with the same request and posts a receipt`];
     return [];
   });
   if (applied.length === 0 && problems.length === 0) throw new AlreadyHandledError('This scene was already undone.');

@@ -3,7 +3,7 @@ import type { AwardEntry } from '../store/types.js';
 import { signedAmount, totalsText } from './award-receipt.js';
 import { COLORS, EMBED_LIMITS, truncate } from './theme.js';
 
-export type AuditEvent = 'award' | 'scene' | 'undo' | 'retry' | 'recovered' | 'recovery-failed';
+export type AuditEvent = 'award' | 'scene' | 'undo' | 'retry' | 'recovered' | 'recovery-failed' | 'confirmed' | 'unconfirmed' | 'late-refused';
 
 const TITLES: Record<AuditEvent, string> = {
   award: 'Award',
@@ -12,6 +12,9 @@ const TITLES: Record<AuditEvent, string> = {
   retry: 'Scene award retried',
   recovered: 'Award finished after a restart',
   'recovery-failed': 'Award not confirmed after a restart',
+  confirmed: 'Award confirmed by Valentina after a delay',
+  unconfirmed: 'Award never confirmed by Valentina',
+  'late-refused': 'Award refused by Valentina on a later attempt',
 };
 
 const COLOR: Record<AuditEvent, number> = {
@@ -21,6 +24,9 @@ const COLOR: Record<AuditEvent, number> = {
   retry: COLORS.success,
   recovered: COLORS.info,
   'recovery-failed': COLORS.error,
+  confirmed: COLORS.info,
+  unconfirmed: COLORS.error,
+  'late-refused': COLORS.error,
 };
 
 function line(e: AwardEntry): string {
@@ -31,6 +37,7 @@ function line(e: AwardEntry): string {
     e.reason === null ? '' : `“${truncate(e.reason, 100)}”`,
     e.status === 'APPLIED' && e.result !== null ? totalsText(e.result) : '',
     e.status === 'FAILED' ? `failed: ${truncate(e.error ?? 'unknown', 120)}` : '',
+    e.status === 'PENDING' ? 'waiting for Valentina to confirm' : '',
   ].filter((d) => d !== '');
   return detail.length === 0 ? head : `${head}\n  ${detail.join(' · ')}`;
 }

@@ -75,7 +75,7 @@ export interface UndoneInfo {
  * The public receipt of one award. `undoId` adds the Undo button; `undone` turns the receipt into
  * its undone state (no buttons).
  */
-export function renderAwardReceipt(view: { entry: AwardEntry; campaignName: string; undoId?: string; undone?: UndoneInfo }): AwardMessage {
+export function renderAwardReceipt(view: { entry: AwardEntry; campaignName: string; undoId?: string; undone?: UndoneInfo; note?: string }): AwardMessage {
   const { entry, undone } = view;
   const fields = baseFields(entry.reason, view.campaignName);
   if (entry.result !== null) fields.push({ name: undone ? 'Totals then' : 'New totals', value: totalsText(entry.result), inline: false });
@@ -87,7 +87,7 @@ export function renderAwardReceipt(view: { entry: AwardEntry; campaignName: stri
   const embed: APIEmbed = {
     color: undone ? COLORS.neutral : colorOf(entry.kind),
     title: undone ? `Undone: ${signedAmount(entry.kind, entry.amount)}` : signedAmount(entry.kind, entry.amount),
-    description: undone ? `~~${actionText(entry)}~~` : actionText(entry),
+    description: `${undone ? `~~${actionText(entry)}~~` : actionText(entry)}${view.note === undefined ? '' : `\n${view.note}`}`,
     fields,
     footer: { text: LEDGER_HINT },
     timestamp: new Date(entry.createdAt).toISOString(),
@@ -133,13 +133,17 @@ export function renderSceneReceipt(view: SceneReceiptView): AwardMessage {
   const count = (status: AwardEntry['status']) => view.entries.filter((e) => e.status === status).length;
   const failed = count('FAILED');
   const applied = count('APPLIED');
+  const waiting = count('PENDING');
   const summary = [
     `<@${first.actorDiscordId}> awarded ${amountText(first.kind, first.amount)} each to ${plural(view.entries.length, 'member', 'members')}.`,
-    failed > 0 ? `**${failed} failed**; the others are applied. Retrying only redoes the failed ones.` : '',
+    failed > 0 ? `**${failed} failed**; the others are applied or on their way. Retrying only redoes the failed ones.` : '',
+    waiting > 0
+      ? `**${waiting} waiting for Valentina** to confirm. The bot keeps trying with the same request, so each can only be applied once; a receipt follows for each. Do not award them again.`
+      : '',
   ].filter((l) => l !== '');
   const undone = view.undone === undefined ? [] : [{ name: 'Undone', value: `by <@${view.undone.byDiscordId}> <t:${Math.floor(view.undone.at / 1000)}:R>`, inline: false }];
   const embed: APIEmbed = {
-    color: view.undone ? COLORS.neutral : failed > 0 ? COLORS.warning : colorOf(first.kind),
+    color: view.undone ? COLORS.neutral : failed > 0 || waiting > 0 ? COLORS.warning : colorOf(first.kind),
     title: `${view.undone ? 'Undone: scene' : 'Scene'} award, ${signedAmount(first.kind, first.amount)} each`,
     description: truncate([...summary, '', ...view.entries.map(sceneLine)].join('\n'), EMBED_LIMITS.description),
     fields: [...baseFields(first.reason, view.campaignName), ...undone],

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ServerError, ValidationError, type CampaignExperience } from '../../src/api/index.js';
-import { AwardService, RECOVERY_WINDOW_MS, type AwardApi, type AwardRequest, type ExperienceWriter } from '../../src/domain/awards/award-service.js';
+import { RateLimitError, ServerError, ValidationError, type CampaignExperience } from '../../src/api/index.js';
+import { AwardService, RECOVERY_WINDOW_MS, type AwardApi, type AwardRequest, type AwardScheduler, type ExperienceWriter } from '../../src/domain/awards/award-service.js';
 import { readLedger, LEDGER_PAGE_SIZE } from '../../src/domain/awards/ledger.js';
 import { mapLimit } from '../../src/domain/awards/map-limit.js';
 import { confirmScene, retryScene, SCENE_CONCURRENCY, SCENE_DRAFT_KIND } from '../../src/domain/awards/scene.js';
@@ -93,20 +93,42 @@ class FakeExperienceApi implements AwardApi {
 }
 
 const serverError = () => new ServerError({ status: 503, title: 'Service Unavailable', method: 'POST', path: '/x' });
+/** A 429 past the client's patience: a definite "not now", nothing applied. */
+const rateLimited = () => new RateLimitError({ status: 429, title: 'Too Many Requests', method: 'POST', path: '/x', retryAfterSeconds: 60 });
 const silent = { info: () => undefined, warn: () => undefined };
+
+/** Background settles run only when a test fires them: no real timers. */
+class ManualScheduler implements AwardScheduler {
+  private tasks: Array<{ delayMs: number; task: () => Promise<void>; cancelled: boolean }> = [];
+  schedule(delayMs: number, task: () => Promise<void>): () => void {
+    const slot = { delayMs, task, cancelled: false };
+    this.tasks.push(slot);
+    return () => {
+      slot.cancelled = true;
+    };
+  }
+  async fire(): Promise<void> {
+    const due = this.tasks.filter((t) => !t.cancelled);
+    this.tasks = [];
+    for (const t of due) await t.task();
+  }
+}
 
 let store: Store;
 let api: FakeExperienceApi;
 let now: number;
 let awards: AwardService;
+let scheduler: ManualScheduler;
 
 beforeEach(async () => {
   store = await createStore(':memory:');
   api = new FakeExperienceApi();
   now = 1_700_000_000_000;
-  awards = new AwardService(api, store.awards, () => now, silent);
+  scheduler = new ManualScheduler();
+  awards = new AwardService(api, store.awards, () => now, silent, { scheduler });
 });
 afterEach(async () => {
+  await awards.dispose();
   await store.close();
 });
 
@@ -166,15 +188,16 @@ describe('AwardService.apply', () => {
     expect(api.calls).toHaveLength(0);
   });
 
-  it('marks a failure with a member-safe reason and keeps the error for the caller', async () => {
-    api.failures.push(() => serverError());
+  it('marks a definite refusal with a member-safe reason and keeps the error for the caller', async () => {
+    api.failures.push(() => rateLimited());
     const outcome = await awards.apply(request());
     expect(outcome.status).toBe('failed');
     if (outcome.status !== 'failed') return;
     expect(outcome.fresh).toBe(true);
-    expect(outcome.error).toBeInstanceOf(ServerError);
+    expect(outcome.kind).toBe('retryable');
+    expect(outcome.error).toBeInstanceOf(RateLimitError);
     expect(outcome.entry.status).toBe('FAILED');
-    expect(outcome.entry.error).toContain('did not answer properly');
+    expect(outcome.entry.error).toContain('rate limiting');
   });
 
   it('maps "not enough XP" to the current and required amounts', async () => {
@@ -184,7 +207,7 @@ describe('AwardService.apply', () => {
   });
 
   it('retries a failed entry with its original key only when asked', async () => {
-    api.failures.push((c) => (api.calls.length === 0 ? serverError() : undefined));
+    api.failures.push(() => (api.calls.length === 0 ? rateLimited() : undefined));
     await awards.apply(request());
     const quiet = await awards.apply(request());
     expect(quiet.status).toBe('failed');
@@ -315,7 +338,7 @@ describe('undo', () => {
   });
 
   it('refuses to undo an undo or a failed award', async () => {
-    api.failures.push(() => serverError());
+    api.failures.push(() => rateLimited());
     const failed = (await awards.apply(request())).entry;
     expect(() => planUndo([failed], storyteller, now)).toThrow(InvalidInputError);
     expect(() => planUndo([{ ...failed, status: 'APPLIED', undoOf: 1 }], storyteller, now)).toThrow(/cannot itself be undone/);
@@ -408,7 +431,7 @@ describe('scenes', () => {
   it('reports partial failures and retries only them, never doubling the others', async () => {
     await draft('s3', 4);
     let failing = true;
-    api.failures.push((c) => (failing && (c.userId === 'm01' || c.userId === 'm03') ? serverError() : undefined));
+    api.failures.push((c) => (failing && (c.userId === 'm01' || c.userId === 'm03') ? rateLimited() : undefined));
     const run = await confirmScene(deps(), 's3', 'g1', storyteller);
     expect(run.entries.map((e) => [e.targetUserId, e.status])).toEqual([
       ['m00', 'APPLIED'],
@@ -426,9 +449,9 @@ describe('scenes', () => {
     await expect(retryScene(deps(), 's3')).rejects.toThrow(AlreadyHandledError);
   });
 
-  it('replays rather than re-applies a failure the API had in fact applied', async () => {
+  it('keeps an award the API applied but did not confirm waiting, never re-sent by Retry failed, and settles it once', async () => {
     await draft('s4', 1);
-    // The API applied it, but the answer was lost (here: the first call throws after applying).
+    // The API applied it, but the answer was lost (here: the first call throws a 503 after applying).
     api.failures.push((c) => {
       if (c.key === 's4:m00' && !api.replays.has('s4:m00')) {
         api.experience.set('m00:camp', { campaign_id: 'camp', xp_current: 3, xp_total: 3, cool_points: 0 });
@@ -438,9 +461,14 @@ describe('scenes', () => {
       return undefined;
     });
     const run = await confirmScene(deps(), 's4', 'g1', storyteller);
-    expect(run.entries[0]?.status).toBe('FAILED');
-    const retried = await retryScene(deps(), 's4');
-    expect(retried.entries[0]?.status).toBe('APPLIED');
+    expect(run.entries[0]?.status).toBe('PENDING');
+    expect(run.freshlyApplied).toEqual([]);
+    await expect(retryScene(deps(), 's4')).rejects.toThrow(/waiting for Valentina/);
+    expect(api.calls).toHaveLength(1);
+    now += 15_000;
+    await scheduler.fire();
+    expect((await store.awards.getByKey('s4:m00'))?.status).toBe('APPLIED');
+    expect(api.calls.map((c) => c.key)).toEqual(['s4:m00', 'replayed:s4:m00']);
     expect(api.xpOf('m00').xp_current).toBe(3);
   });
 

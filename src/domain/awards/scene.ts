@@ -4,7 +4,7 @@ import type { AwardEntry } from '../../store/types.js';
 import { AlreadyHandledError, ExpiredError, InvalidInputError } from '../errors.js';
 import { mayAward, parseAwardAmount } from '../xp-policy.js';
 import { checkTarget, resolveCampaign, xpRuleFor, type AwardActor, type PickedMember, type TargetProblem } from './award-context.js';
-import type { AwardOutcome } from './award-service.js';
+import type { AwardOrigin, AwardOutcome } from './award-service.js';
 import { mapLimit } from './map-limit.js';
 import { normalizeReason, refuseIfNoOneAwardable } from './single-award.js';
 
@@ -127,7 +127,13 @@ function sceneKey(batchId: string, userId: string): string {
  * with bounded concurrency. The first key, in a fixed order, decides which click runs the scene:
  * a double click or a second shard finds it taken and does nothing.
  */
-export async function confirmScene(deps: Pick<Deps, 'awards' | 'store' | 'clock'>, draftId: string, guildId: string, actor: { userId: string; discordId: string; role: string }): Promise<SceneRun> {
+export async function confirmScene(
+  deps: Pick<Deps, 'awards' | 'store' | 'clock'>,
+  draftId: string,
+  guildId: string,
+  actor: { userId: string; discordId: string; role: string },
+  origin?: AwardOrigin,
+): Promise<SceneRun> {
   const draft = await loadScene(deps, draftId);
   if (draft.targets.length === 0) throw new InvalidInputError('Nobody in this scene can be awarded. Pick members who are linked and approved.');
   if (!draft.targets.every((t) => mayAward(draft.rule, actor, t.userId))) {
@@ -154,17 +160,28 @@ export async function confirmScene(deps: Pick<Deps, 'awards' | 'store' | 'clock'
     if (!created && journalled.length === 0) throw new AlreadyHandledError('This scene was already confirmed; its receipt is in the channel.');
     journalled.push({ entry, created });
   }
-  const outcomes = await mapLimit(journalled, SCENE_CONCURRENCY, (j) => (j.created ? deps.awards.settle(j.entry) : deps.awards.settleExisting(j.entry)));
+  // An award Valentina does not confirm stays PENDING ("waiting for Valentina") and is settled in the background.
+  const outcomes = await mapLimit(journalled, SCENE_CONCURRENCY, (j) =>
+    j.created ? deps.awards.settle(j.entry, origin) : deps.awards.settleExisting(j.entry, origin === undefined ? {} : { origin }),
+  );
   return { draft, batchId, entries: inMemberOrder(draft, outcomes.map((o) => o.entry)), freshlyApplied: freshApplied(outcomes) };
 }
 
-/** "Retry failed": only the FAILED awards of the scene, each with its original key. */
-export async function retryScene(deps: Pick<Deps, 'awards' | 'store'>, batchId: string): Promise<{ entries: AwardEntry[]; freshlyApplied: AwardEntry[] }> {
+/**
+ * "Retry failed": only the FAILED awards of the scene, each with its original key. Awards still
+ * waiting for Valentina are PENDING and never re-sent from here: the background settle owns them.
+ */
+export async function retryScene(deps: Pick<Deps, 'awards' | 'store'>, batchId: string, origin?: AwardOrigin): Promise<{ entries: AwardEntry[]; freshlyApplied: AwardEntry[] }> {
   const all = (await deps.store.awards.listBatch(batchId)).filter((e) => e.undoOf === null);
   const failed = all.filter((e) => e.status === 'FAILED');
-  if (failed.length === 0) throw new AlreadyHandledError('Nothing in this scene is left to retry.');
+  if (failed.length === 0) {
+    if (all.some((e) => e.status === 'PENDING')) {
+      throw new AlreadyHandledError('Nothing here failed. The awards still waiting for Valentina are being retried by the bot with the same request; their receipts follow.');
+    }
+    throw new AlreadyHandledError('Nothing in this scene is left to retry.');
+  }
   if (failed.some((e) => deps.awards.isInFlight(e.key))) throw new AlreadyHandledError('A retry of this scene is already running.');
-  const outcomes = await mapLimit(failed, SCENE_CONCURRENCY, (e) => deps.awards.settleExisting(e, { retryFailed: true }));
+  const outcomes = await mapLimit(failed, SCENE_CONCURRENCY, (e) => deps.awards.settleExisting(e, { retryFailed: true, ...(origin === undefined ? {} : { origin }) }));
   const byKey = new Map(outcomes.map((o) => [o.entry.key, o.entry]));
   return { entries: all.map((e) => byKey.get(e.key) ?? e), freshlyApplied: freshApplied(outcomes) };
 }

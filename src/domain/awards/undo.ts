@@ -1,8 +1,8 @@
 import type { AwardEntry, AwardKind } from '../../store/types.js';
-import { AlreadyHandledError, ExpiredError, InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../errors.js';
+import { AlreadyHandledError, ExpiredError, InvalidInputError, NotFoundInputError, PermissionDeniedError, UserFacingError } from '../errors.js';
 import { COOL_POINT_XP, mayUndo, type XpActor } from '../xp-policy.js';
 import { awardFailureError } from './award-errors.js';
-import type { AwardOutcome, AwardService } from './award-service.js';
+import type { AwardOrigin, AwardOutcome, AwardService } from './award-service.js';
 import { mapLimit } from './map-limit.js';
 
 /** The Undo button on a receipt works this long after the award. */
@@ -32,6 +32,16 @@ export function reversalOf(entry: Pick<AwardEntry, 'kind' | 'amount'>): { kind: 
 /** The undo entry's key: one per award, so two Undo clicks (or two admins) cannot both revert it. */
 export function undoKeyOf(entry: Pick<AwardEntry, 'key'>): string {
   return `${entry.key}:undo`;
+}
+
+/** Valentina did not confirm the undo; the bot keeps settling it with the same key. */
+export class UnconfirmedUndoError extends UserFacingError {
+  constructor() {
+    super(
+      'Valentina did not confirm the undo yet. The bot keeps trying with the same request, so it can only happen once, and a receipt follows in this channel when Valentina confirms it. No need to press Undo again.',
+      'Undo not confirmed yet',
+    );
+  }
 }
 
 export interface UndoPlan {
@@ -68,7 +78,7 @@ export interface UndoResult {
 }
 
 /** Reverts each award with its own journal entry (undoOf set); the original turns UNDONE once applied. */
-export async function runUndo(awards: AwardService, plan: UndoPlan, actor: { userId: string; discordId: string }): Promise<UndoResult[]> {
+export async function runUndo(awards: AwardService, plan: UndoPlan, actor: { userId: string; discordId: string }, origin?: AwardOrigin): Promise<UndoResult[]> {
   return mapLimit(plan.entries, UNDO_CONCURRENCY, async (original) => {
     const reversal = reversalOf(original);
     const outcome = await awards.apply(
@@ -88,7 +98,7 @@ export async function runUndo(awards: AwardService, plan: UndoPlan, actor: { use
         undoOf: original.id,
       },
       // A failed undo (say, the XP was spent meanwhile) may be tried again while the window lasts.
-      { retryFailed: true },
+      { retryFailed: true, ...(origin === undefined ? {} : { origin }) },
     );
     return { original, outcome };
   });
@@ -102,6 +112,7 @@ export function singleUndoResult(result: UndoResult, context: { campaignName: st
     return outcome.entry;
   }
   if (outcome.status === 'pending') throw new AlreadyHandledError('This award is being undone right now.');
+  if (outcome.status === 'unconfirmed') throw new UnconfirmedUndoError();
   const mention = original.targetDiscordId === null ? 'The member' : `<@${original.targetDiscordId}>`;
   throw awardFailureError(outcome, { targetMention: mention, campaignName: context.campaignName, amount: reversalOf(original).amount });
 }
