@@ -1,4 +1,5 @@
 import {
+  DiscordAPIError,
   MessageFlags,
   type InteractionReplyOptions,
   type InteractionEditReplyOptions,
@@ -18,6 +19,26 @@ function messageAnswers(i: RepliableInteraction):
   if (i.isMessageComponent()) return { update: (o) => i.update(o), deferUpdate: () => i.deferUpdate() };
   if (i.isModalSubmit() && i.isFromMessage()) return { update: (o) => i.update(o), deferUpdate: () => i.deferUpdate() };
   return undefined;
+}
+
+/**
+ * A request that died before Discord answered (a reset or a closed keep-alive socket). undici
+ * reports the latter as SocketError, which @discordjs/rest does not retry on its own.
+ */
+function isNetworkFailure(err: unknown): boolean {
+  if (!(err instanceof Error) || err instanceof DiscordAPIError) return false;
+  const code = (err as { code?: unknown }).code;
+  return err.name === 'SocketError' || (typeof code === 'string' && (code.startsWith('UND_ERR_') || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)));
+}
+
+/** One more try after a network failure, for steps a repeat cannot duplicate (Discord refuses a second callback; an edit is the same edit). */
+async function againOnNetworkFailure<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!isNetworkFailure(err)) throw err;
+    return step();
+  }
 }
 
 export interface MessagePayload {
@@ -50,12 +71,17 @@ export class Responder {
     const onMessage = messageAnswers(i);
     if (mode === 'update' && onMessage !== undefined) {
       this.acked = 'deferred-update';
-      this.pending = onMessage.deferUpdate();
+      this.pending = againOnNetworkFailure(() => onMessage.deferUpdate());
     } else {
       this.acked = 'deferred-reply';
       this.ephemeral = mode !== 'public';
-      this.pending = i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      this.pending = againOnNetworkFailure(() => i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
     }
+    // Not acknowledged after all: the safety net or the error boundary may still answer.
+    this.pending = this.pending.catch((err: unknown) => {
+      this.acked = 'no';
+      throw err;
+    });
     await this.pending;
   }
 
@@ -64,17 +90,17 @@ export class Responder {
    * answer is already out. `ephemeral` only applies when nothing was sent yet.
    */
   async send(payload: MessagePayload, opts: { ephemeral?: boolean } = {}): Promise<void> {
-    await this.pending;
+    await this.previousStep();
     const i = this.interaction;
     const base = { ...payload, allowedMentions: { parse: [] } };
     if (this.acked === 'no') {
       this.acked = 'replied';
       this.ephemeral = opts.ephemeral ?? false;
       const flags = this.ephemeral ? MessageFlags.Ephemeral : undefined;
-      this.pending = i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions);
+      this.pending = againOnNetworkFailure(() => i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions));
     } else if (this.acked === 'deferred-reply') {
       this.acked = 'replied';
-      this.pending = i.editReply(base as InteractionEditReplyOptions);
+      this.pending = againOnNetworkFailure(() => i.editReply(base as InteractionEditReplyOptions));
     } else {
       const flags = opts.ephemeral ? MessageFlags.Ephemeral : undefined;
       this.pending = i.followUp({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions);
@@ -84,15 +110,15 @@ export class Responder {
 
   /** Replaces the message a component sits on (or, for a command, the reply). */
   async update(payload: MessagePayload): Promise<void> {
-    await this.pending;
+    await this.previousStep();
     const i = this.interaction;
     const base = { ...payload, allowedMentions: { parse: [] } };
     const onMessage = messageAnswers(i);
     if (this.acked === 'no' && onMessage !== undefined) {
       this.acked = 'replied';
-      this.pending = onMessage.update(base as InteractionUpdateOptions);
+      this.pending = againOnNetworkFailure(() => onMessage.update(base as InteractionUpdateOptions));
     } else if (this.acked === 'deferred-update' || this.acked === 'deferred-reply' || this.acked === 'replied') {
-      this.pending = i.editReply(base as InteractionEditReplyOptions);
+      this.pending = againOnNetworkFailure(() => i.editReply(base as InteractionEditReplyOptions));
     } else {
       this.acked = 'replied';
       this.pending = i.reply(base as InteractionReplyOptions);
@@ -102,7 +128,7 @@ export class Responder {
 
   /** Private message to the presser of a component, leaving the message itself alone. */
   async whisper(payload: MessagePayload): Promise<void> {
-    await this.pending;
+    await this.previousStep();
     if (this.acked === 'no') return this.send(payload, { ephemeral: true });
     if (this.acked === 'deferred-reply') {
       if (this.ephemeral) return this.send(payload);
@@ -112,6 +138,14 @@ export class Responder {
     }
     this.pending = this.interaction.followUp({ ...payload, allowedMentions: { parse: [] }, flags: MessageFlags.Ephemeral } as InteractionReplyOptions);
     await this.pending;
+  }
+
+  /** Waits for the step before; its failure was already reported to its caller and must not stop this answer. */
+  private async previousStep(): Promise<void> {
+    await this.pending.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** A modal must be the first answer. */
