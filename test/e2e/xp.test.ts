@@ -343,8 +343,15 @@ for (const kind of worldStores()) {
     it('reports partial failures member by member, survives a 429, and retries only the failures', async () => {
       const ids = { player: world.members.player.userId ?? '', player2: world.members.player2.userId ?? '', admin: world.members.admin.userId ?? '' };
       const before = { player: xpOf(world, 'player'), player2: xpOf(world, 'player2'), admin: xpOf(world, 'admin') };
-      // player2: a 503 on every attempt the client makes; player: one 429 that the client waits out.
-      world.valentina.inject({ method: 'POST', pathIncludes: `/users/${ids.player2}/experience/xp/add`, status: 503, times: 3 });
+      // player2: a 429 asking for longer than the client waits (a definite "not now": nothing applied);
+      // player: one 429 that the client waits out. (A 5xx is no failure: see xp-unconfirmed.test.ts.)
+      world.valentina.inject({
+        method: 'POST',
+        pathIncludes: `/users/${ids.player2}/experience/xp/add`,
+        status: 429,
+        times: 1,
+        body: { status: 429, title: 'Too Many Requests', detail: 'You are being rate limited.', instance: 'x', retry_after: 60 },
+      });
       world.valentina.inject({
         method: 'POST',
         pathIncludes: `/users/${ids.player}/experience/xp/add`,
@@ -364,7 +371,7 @@ for (const kind of worldStores()) {
       const receipt = await firstFollowup(confirm, 20_000);
       const text = embedText(receipt);
       expect(text).toContain('**1 failed**');
-      expect(text).toContain(`❌ <@${world.members.player2.discordId}>: The Valentina API did not answer properly`);
+      expect(text).toContain(`❌ <@${world.members.player2.discordId}>: The Valentina API is rate limiting the bot`);
       expect(text).toContain(`✅ <@${world.members.player.discordId}>`);
       expect(text).toContain(`✅ <@${world.members.admin.discordId}>`);
       expect(embedText(world.discord.message(picker.id))).toContain('Scene awarded, with failures');

@@ -26,7 +26,9 @@ import {
 } from '../../src/domain/awards/award-service.js';
 import { planUndo, runUndo, singleUndoResult, UnconfirmedUndoError } from '../../src/domain/awards/undo.js';
 import { createStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/types.js';
+import { renderUnconfirmedNotice } from '../../src/render/award-notice.js';
+import { renderSceneReceipt } from '../../src/render/award-receipt.js';
+import type { AwardEntry, Store } from '../../src/store/types.js';
 
 interface Call {
   op: 'addXp' | 'removeXp' | 'addCoolPoints';
@@ -326,5 +328,57 @@ describe('an award Valentina does not confirm', () => {
     expect((await store.awards.get(original.id))?.status).toBe('UNDONE');
     expect(api.xpOf('p1')).toBe(0);
     expect(reports.map((r) => [r.outcome, r.entry.undoOf])).toEqual([['applied', original.id]]);
+  });
+});
+
+describe('what members see of an unconfirmed award', () => {
+  const entry = (over: Partial<AwardEntry>): AwardEntry => ({
+    id: 9,
+    key: 'k',
+    guildId: 'g1',
+    companyId: 'co',
+    campaignId: 'camp',
+    batchId: 'b',
+    actorUserId: 'st',
+    actorDiscordId: '100000000000000001',
+    targetUserId: 'p1',
+    targetDiscordId: '100000000000000002',
+    kind: 'XP_ADD',
+    amount: 3,
+    reason: null,
+    status: 'APPLIED',
+    result: { xpCurrent: 3, xpTotal: 3, coolPoints: 0 },
+    error: null,
+    undoOf: null,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    ...over,
+  });
+
+  it('a private notice that does not invite a second award', () => {
+    const text = JSON.stringify(renderUnconfirmedNotice(entry({ status: 'PENDING', result: null }), 'Camp'));
+    expect(text).toContain('Not confirmed yet');
+    expect(text).toContain('can only be applied once');
+    expect(text).toContain('do not award it again');
+  });
+
+  it('a scene receipt lists a waiting member as waiting, and offers Retry failed only for failures', () => {
+    const waitingOnly = renderSceneReceipt({
+      entries: [entry({}), entry({ id: 10, targetDiscordId: '100000000000000003', status: 'PENDING', result: null })],
+      campaignName: 'Camp',
+      retryId: 'xp:scene-retry:1:1:b',
+      undoId: 'xp:undo-scene:1:_:b',
+    });
+    const text = JSON.stringify(waitingOnly.embeds);
+    expect(text).toContain('⏳ <@100000000000000003>: waiting for Valentina');
+    expect(text).toContain('1 waiting for Valentina');
+    expect(text).not.toContain('failed');
+    expect(JSON.stringify(waitingOnly.components)).not.toContain('scene-retry');
+    const withFailure = renderSceneReceipt({
+      entries: [entry({ status: 'FAILED', result: null, error: 'rate limited' }), entry({ id: 10, status: 'PENDING', result: null })],
+      campaignName: 'Camp',
+      retryId: 'xp:scene-retry:1:1:b',
+    });
+    expect(JSON.stringify(withFailure.components)).toContain('Retry failed (1)');
   });
 });
