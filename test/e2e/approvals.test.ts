@@ -1,47 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { parsedLogs, startWorld, worldStores, type World } from './harness.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
-
-const EPHEMERAL = 64;
-
-function embedsOf(message: APIMessage | undefined): APIEmbed[] {
-  return message?.embeds ?? [];
-}
-
-function embedText(message: APIMessage | undefined): string {
-  return embedsOf(message)
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-interface Control {
-  type: number;
-  label?: string;
-  custom_id?: string;
-  disabled?: boolean;
-  options?: Array<{ label: string; value: string }>;
-}
-
-function controls(message: APIMessage | undefined): Control[] {
-  return ((message?.components ?? []) as unknown as Array<{ components?: Control[] }>).flatMap((row) => row.components ?? []);
-}
-
-function customId(message: APIMessage | undefined, label: string): string {
-  const found = controls(message).find((c) => c.label === label);
-  if (found?.custom_id === undefined) throw new Error(`no control "${label}" in: ${JSON.stringify(controls(message).map((c) => c.label))}`);
-  return found.custom_id;
-}
-
-/** The final visible answer of a command: the edited @original, or the first follow-up. */
-async function finalAnswer(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
-  await handle.waitFor((h) => embedsOf(h.original()).length > 0 || h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && embedsOf(original).length > 0) return original;
-  const followup = handle.followups().find((m) => (m.embeds ?? []).length > 0);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
-}
+import { EPHEMERAL, controls, customId, embedText, finalAnswer } from './support/replies.js';
 
 /** The private follow-up a component press got (a refusal, "already handled", an error). */
 async function whispered(handle: InteractionHandle): Promise<APIMessage> {

@@ -1,28 +1,11 @@
-import type { APIActionRowComponent, APIAttachment, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIAttachment, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/discord/interactions.js';
 import { startWorld, type World } from './harness.js';
+import { EPHEMERAL, embedText, finalAnswer } from './support/replies.js';
 
-const EPHEMERAL = 64;
 /** Small enough that a lying attachment is cheap to serve, large enough for real files. */
 const MAX_BYTES = 200_000;
-
-function embedText(message: APIMessage | undefined): string {
-  return (message?.embeds ?? [])
-    .map((e: APIEmbed) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-/** The final answer that carries an embed: the edited @original or the first follow-up. */
-async function answer(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
-  const hasEmbed = (m: APIMessage | undefined) => (m?.embeds ?? []).length > 0;
-  await handle.waitFor((h) => hasEmbed(h.original()) || h.followups().some(hasEmbed), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && hasEmbed(original)) return original;
-  const followup = handle.followups().find(hasEmbed);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
-}
 
 /** A private follow-up to a component press (the pressed message itself stays as it was). */
 async function whisperTo(handle: InteractionHandle): Promise<APIMessage> {
@@ -71,7 +54,7 @@ describe('assets end to end', () => {
     const file = world.discord.addAttachment({ filename: 'portrait.png', contentType: 'image/png', bytes });
     const h = upload('player', file);
     expect((await h.response()).latencyMs).toBeLessThan(3_000);
-    const reply = await answer(h);
+    const reply = await finalAnswer(h);
     expect((reply.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     const stored = world.valentina.state.listAssets(world.members.player.userId ?? '');
     expect(stored).toHaveLength(1);
@@ -91,7 +74,7 @@ describe('assets end to end', () => {
   it('refuses a file type outside the allow-list before downloading it', async () => {
     const before = uploads().length;
     const file = world.discord.addAttachment({ filename: 'campaign.zip', contentType: 'application/zip', bytes: new Uint8Array(100) });
-    const reply = await answer(upload('player', file));
+    const reply = await finalAnswer(upload('player', file));
     expect((reply.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     const text = embedText(reply);
     expect(text).toContain('`application/zip`, which is not allowed');
@@ -103,7 +86,7 @@ describe('assets end to end', () => {
   it('refuses a declared size above the maximum before any download', async () => {
     const before = uploads().length;
     const file = world.discord.addAttachment({ filename: 'huge.png', contentType: 'image/png', bytes: png(1_000), declaredSize: 300_000 });
-    const text = embedText(await answer(upload('player', file)));
+    const text = embedText(await finalAnswer(upload('player', file)));
     expect(text).toContain('**huge.png** is 300 KB; the largest file allowed is 200 KB.');
     expect(cdnHits('huge.png')).toEqual([]);
     expect(uploads()).toHaveLength(before);
@@ -113,7 +96,7 @@ describe('assets end to end', () => {
     const before = uploads().length;
     const real = 2_000_000;
     const file = world.discord.addAttachment({ filename: 'liar.png', contentType: 'image/png', bytes: png(real), declaredSize: 1_000, slowMs: 1 });
-    const text = embedText(await answer(upload('player', file), 20_000));
+    const text = embedText(await finalAnswer(upload('player', file), 20_000));
     expect(text).toContain('**liar.png** turned out larger than 200 KB while downloading (it claimed 1 KB), so the download was stopped.');
     await world.discord.waitFor(() => cdnHits('liar.png').some((r) => r.aborted), 5_000);
     const hit = cdnHits('liar.png')[0];
@@ -126,7 +109,7 @@ describe('assets end to end', () => {
   it("refuses a player's upload for another member, and sends nothing", async () => {
     const before = uploads().length;
     const file = world.discord.addAttachment({ filename: 'gift.png', contentType: 'image/png', bytes: png(500) });
-    const text = embedText(await answer(upload('player', file, world.members.player2.discordId)));
+    const text = embedText(await finalAnswer(upload('player', file, world.members.player2.discordId)));
     expect(text).toContain('You may not upload assets for another member. Only Storyteller or Admin users may; you are Player.');
     expect(cdnHits('gift.png')).toEqual([]);
     expect(uploads()).toHaveLength(before);
@@ -134,7 +117,7 @@ describe('assets end to end', () => {
 
   it('lets a storyteller upload for a player', async () => {
     const file = world.discord.addAttachment({ filename: 'handout.pdf', contentType: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 handout') });
-    const reply = await answer(upload('storyteller', file, world.members.player2.discordId));
+    const reply = await finalAnswer(upload('storyteller', file, world.members.player2.discordId));
     expect(embedText(reply)).toContain(`Owner: <@${world.members.player2.discordId}>`);
     // Named, never pinged.
     expect(world.discord.allowedMentions(reply.id)).toEqual({ parse: [] });
@@ -147,9 +130,9 @@ describe('assets end to end', () => {
   it('says clearly when the named member or the invoker is not linked', async () => {
     const before = uploads().length;
     const file = world.discord.addAttachment({ filename: 'x.png', contentType: 'image/png', bytes: png(300) });
-    const named = embedText(await answer(upload('storyteller', file, world.members.unlinked.discordId)));
+    const named = embedText(await finalAnswer(upload('storyteller', file, world.members.unlinked.discordId)));
     expect(named).toContain(`<@${world.members.unlinked.discordId}> is not linked to a Valentina user`);
-    const self = embedText(await answer(upload('unlinked', file)));
+    const self = embedText(await finalAnswer(upload('unlinked', file)));
     expect(self).toContain('/register');
     expect(uploads()).toHaveLength(before);
   });
@@ -162,7 +145,7 @@ describe('assets end to end', () => {
     expect(total).toBe(3);
 
     const list = world.discord.slash('asset', { ...ctx('player'), subcommand: 'list' });
-    const first = await answer(list);
+    const first = await finalAnswer(list);
     expect((first.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(first.embeds?.[0]?.footer?.text).toBe('Your assets · 1 of 3');
     expect(buttons(first).map((b) => ('label' in b ? b.label : ''))).toEqual(['Prev', 'Next', 'Delete']);
@@ -173,7 +156,7 @@ describe('assets end to end', () => {
     expect(second?.embeds?.[0]?.title).toBe('map.png');
 
     // Someone else pressing the private list's buttons is told politely.
-    const intruder = await answer(world.discord.button(button(second, 'Delete'), { ...ctx('player2'), message: first }));
+    const intruder = await finalAnswer(world.discord.button(button(second, 'Delete'), { ...ctx('player2'), message: first }));
     expect(embedText(intruder)).toContain("someone else's command");
 
     const ask = world.discord.button(button(second, 'Delete'), { ...ctx('player'), message: first });
@@ -201,12 +184,12 @@ describe('assets end to end', () => {
   });
 
   it('shows Delete to a storyteller but not to another player; one asset has no page buttons', async () => {
-    const theirs = await answer(world.discord.slash('asset', { ...ctx('player'), subcommand: 'list', options: { member: { user: world.members.player2.discordId } } }));
+    const theirs = await finalAnswer(world.discord.slash('asset', { ...ctx('player'), subcommand: 'list', options: { member: { user: world.members.player2.discordId } } }));
     expect(embedText(theirs)).toContain(`Owner: <@${world.members.player2.discordId}>`);
     expect(buttons(theirs)).toEqual([]);
-    const staff = await answer(world.discord.slash('asset', { ...ctx('storyteller'), subcommand: 'list', options: { member: { user: world.members.player2.discordId } } }));
+    const staff = await finalAnswer(world.discord.slash('asset', { ...ctx('storyteller'), subcommand: 'list', options: { member: { user: world.members.player2.discordId } } }));
     expect(buttons(staff).map((b) => ('label' in b ? b.label : ''))).toEqual(['Delete']);
-    const empty = await answer(world.discord.slash('asset', { ...ctx('admin'), subcommand: 'list' }));
+    const empty = await finalAnswer(world.discord.slash('asset', { ...ctx('admin'), subcommand: 'list' }));
     expect(embedText(empty)).toContain('You have no assets yet.');
   });
 
@@ -220,7 +203,7 @@ describe('assets end to end', () => {
     const message = world.discord.addMessage(world.channelId, { content: 'handouts', author: world.members.player.discordId, attachments: [good, wrong, liar, text] });
 
     const h = world.discord.messageContextMenu('Save attachments as assets', message, ctx('admin'));
-    const report = await answer(h, 20_000);
+    const report = await finalAnswer(h, 20_000);
     expect((report.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     const body = embedText(report);
     expect(report.embeds?.[0]?.title).toBe('Saved 2 of 4 files');
@@ -236,7 +219,7 @@ describe('assets end to end', () => {
 
   it('answers a message without attachments clearly', async () => {
     const message = world.discord.addMessage(world.channelId, { content: 'just words', author: world.members.player.discordId });
-    const reply = await answer(world.discord.messageContextMenu('Save attachments as assets', message, ctx('player')));
+    const reply = await finalAnswer(world.discord.messageContextMenu('Save attachments as assets', message, ctx('player')));
     expect(embedText(reply)).toContain('That message has no attachments.');
   });
 

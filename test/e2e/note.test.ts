@@ -1,9 +1,8 @@
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/discord/interactions.js';
 import { startWorld, type World } from './harness.js';
-
-const EPHEMERAL = 64;
+import { EPHEMERAL, embedText, finalAnswer } from './support/replies.js';
 
 /** Mixed case, markdown, a code block, line breaks, inner spacing and would-be pings. */
 const RICH = [
@@ -25,22 +24,6 @@ interface TextInput {
   max_length?: number;
   value?: string;
   required?: boolean;
-}
-
-function embedText(message: APIMessage | undefined): string {
-  return (message?.embeds ?? [])
-    .map((e: APIEmbed) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-async function answer(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
-  const hasEmbed = (m: APIMessage | undefined) => (m?.embeds ?? []).length > 0;
-  await handle.waitFor((h) => hasEmbed(h.original()) || h.followups().some(hasEmbed), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && hasEmbed(original)) return original;
-  const followup = handle.followups().find(hasEmbed);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
 }
 
 async function whisperTo(handle: InteractionHandle): Promise<APIMessage> {
@@ -90,7 +73,7 @@ describe('notes end to end', () => {
     expect(inputs['content']).toMatchObject({ min_length: 3, max_length: 4000, required: true });
 
     const submit = world.discord.modalSubmit(customId, { title: 'Session 12: tHe PRINCE', content: RICH }, ctx('player'));
-    const reply = await answer(submit);
+    const reply = await finalAnswer(submit);
     expect((reply.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(reply.embeds?.[0]?.title).toBe('Session 12: tHe PRINCE');
     expect(reply.embeds?.[0]?.description).toBe(RICH);
@@ -103,10 +86,10 @@ describe('notes end to end', () => {
 
   it('refuses a too-long title and empty content, saying what is allowed, and saves nothing', async () => {
     const before = noteWrites().length;
-    const long = await answer(world.discord.modalSubmit(`note:create:1:${world.members.player.discordId}`, { title: 'x'.repeat(51), content: 'fine content' }, ctx('player')));
+    const long = await finalAnswer(world.discord.modalSubmit(`note:create:1:${world.members.player.discordId}`, { title: 'x'.repeat(51), content: 'fine content' }, ctx('player')));
     expect((long.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(embedText(long)).toContain('**Title** must be 3 to 50 characters; yours has 51.');
-    const empty = await answer(world.discord.modalSubmit(`note:create:1:${world.members.player.discordId}`, { title: 'Valid title', content: '   ' }, ctx('player')));
+    const empty = await finalAnswer(world.discord.modalSubmit(`note:create:1:${world.members.player.discordId}`, { title: 'Valid title', content: '   ' }, ctx('player')));
     expect(embedText(empty)).toContain('**Content** must be 3 to 4000 characters; yours is empty.');
     expect(noteWrites()).toHaveLength(before);
   });
@@ -116,7 +99,7 @@ describe('notes end to end', () => {
     const res = await h.response();
     expect(res.type).toBe(4);
     expect(JSON.stringify(res.data)).toContain('/register');
-    const list = await answer(world.discord.slash('note', { ...ctx('unlinked'), subcommand: 'list' }));
+    const list = await finalAnswer(world.discord.slash('note', { ...ctx('unlinked'), subcommand: 'list' }));
     expect(embedText(list)).toContain('/register');
   });
 
@@ -134,12 +117,12 @@ describe('notes end to end', () => {
 
   it('views a note privately and shares it to the channel without pinging anyone', async () => {
     const note = notesOf('player').find((n) => n.title.startsWith('Session 12'));
-    const view = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: note?.id ?? '' } }));
+    const view = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: note?.id ?? '' } }));
     expect((view.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(view.embeds?.[0]?.description).toBe(RICH);
 
     const share = world.discord.button(button(view, 'Share to channel'), { ...ctx('player'), message: view });
-    const posted = await answer(share);
+    const posted = await finalAnswer(share);
     expect((posted.flags ?? 0) & EPHEMERAL).toBe(0);
     expect(posted.embeds?.[0]?.title).toBe('Session 12: tHe PRINCE');
     expect(posted.embeds?.[0]?.description).toBe(RICH);
@@ -158,7 +141,7 @@ describe('notes end to end', () => {
 
     const content = 'To the Prince: **TWO** minor boons.\nTo Anne: `none`.';
     const submit = world.discord.modalSubmit(customId, { title: 'Boons Owed', content }, ctx('player'));
-    const reply = await answer(submit);
+    const reply = await finalAnswer(submit);
     expect(reply.embeds?.[0]?.title).toBe('Boons Owed');
     expect(reply.embeds?.[0]?.description).toBe(content);
     const patch = world.valentina.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/notes/${note?.id ?? ''}`));
@@ -168,11 +151,11 @@ describe('notes end to end', () => {
   });
 
   it("refuses an unknown note and another member's note, privately", async () => {
-    const unknown = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: 'no such note' } }));
+    const unknown = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: 'no such note' } }));
     expect((unknown.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(embedText(unknown)).toContain('You have no note like that.');
     const paulsNote = notesOf('player2')[0];
-    const theirs = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: paulsNote?.id ?? '' } }));
+    const theirs = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: paulsNote?.id ?? '' } }));
     expect(embedText(theirs)).toContain('You have no note like that.');
     expect(embedText(theirs)).not.toContain('Not yours to see.');
     const edit = world.discord.slash('note', { ...ctx('player'), subcommand: 'edit', options: { note: paulsNote?.id ?? '' } });
@@ -183,20 +166,20 @@ describe('notes end to end', () => {
   it('explains why a note written elsewhere, longer than the form holds, cannot be edited here', async () => {
     const long = world.valentina.state.addNote(world.members.player2.userId ?? '', { title: 'Chronicle', content: 'x'.repeat(4_500) });
     const edit = world.discord.slash('note', { ...ctx('player2'), subcommand: 'edit', options: { note: long.id } });
-    const reply = await answer(edit);
+    const reply = await finalAnswer(edit);
     expect((await edit.response()).type).toBe(4);
     expect(embedText(reply)).toContain('is 4500 characters long, more than the 4000 Discord\'s form can hold');
-    const view = await answer(world.discord.slash('note', { ...ctx('player2'), subcommand: 'view', options: { note: long.id } }));
+    const view = await finalAnswer(world.discord.slash('note', { ...ctx('player2'), subcommand: 'view', options: { note: long.id } }));
     expect(view.embeds?.[0]?.description).toHaveLength(4_096);
   });
 
   it('lists notes ten to a page, with page buttons only when needed', async () => {
-    const single = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'list' }));
+    const single = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'list' }));
     expect(buttons(single)).toEqual([]);
     expect(single.embeds?.[0]?.footer?.text).toBe('2 notes · read one with /note view');
 
     for (let i = 1; i <= 12; i++) world.valentina.state.addNote(world.members.storyteller.userId ?? '', { title: `Scene ${i}`, content: `What happened in scene ${i}` });
-    const first = await answer(world.discord.slash('note', { ...ctx('storyteller'), subcommand: 'list' }));
+    const first = await finalAnswer(world.discord.slash('note', { ...ctx('storyteller'), subcommand: 'list' }));
     expect((first.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(first.embeds?.[0]?.fields).toHaveLength(10);
     expect(first.embeds?.[0]?.footer?.text).toBe('Page 1 of 2 · 12 notes · read one with /note view');
@@ -204,24 +187,24 @@ describe('notes end to end', () => {
     await next.waitFor((h) => h.original()?.embeds?.[0]?.footer?.text?.startsWith('Page 2 of 2') === true);
     expect(next.original()?.embeds?.[0]?.fields?.map((f) => f.name)).toEqual(['11. Scene 11', '12. Scene 12']);
 
-    const empty = await answer(world.discord.slash('note', { ...ctx('admin'), subcommand: 'list' }));
+    const empty = await finalAnswer(world.discord.slash('note', { ...ctx('admin'), subcommand: 'list' }));
     expect(embedText(empty)).toContain('You have no notes yet.');
   });
 
   it('deletes only after a confirm by the owner, once', async () => {
     const note = notesOf('player').find((n) => n.title === 'Boons Owed');
-    const prompt = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'delete', options: { note: note?.id ?? '' } }));
+    const prompt = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'delete', options: { note: note?.id ?? '' } }));
     expect((prompt.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(prompt.embeds?.[0]?.title).toBe('Delete this note?');
 
-    const intruder = await answer(world.discord.button(button(prompt, 'Delete'), { ...ctx('player2'), message: prompt }));
+    const intruder = await finalAnswer(world.discord.button(button(prompt, 'Delete'), { ...ctx('player2'), message: prompt }));
     expect(embedText(intruder)).toContain("someone else's command");
 
     const cancel = world.discord.button(button(prompt, 'Cancel'), { ...ctx('player'), message: prompt });
     await cancel.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Cancelled');
     expect(world.valentina.state.getNote(note?.id ?? '')?.archived).toBe(false);
 
-    const prompt2 = await answer(world.discord.slash('note', { ...ctx('player'), subcommand: 'delete', options: { note: note?.id ?? '' } }));
+    const prompt2 = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'delete', options: { note: note?.id ?? '' } }));
     const confirmId = button(prompt2, 'Delete');
     const confirm = world.discord.button(confirmId, { ...ctx('player'), message: prompt2 });
     await confirm.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Note deleted');

@@ -1,53 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { COLORS } from '../../src/render/theme.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { dieValue } from '../fakes/valentina/index.js';
 import { startWorld, worldStores, type World } from './harness.js';
-
-const EPHEMERAL = 64;
-
-interface Control {
-  label?: string;
-  custom_id?: string;
-  disabled?: boolean;
-}
-
-function embedsOf(message: APIMessage | undefined): APIEmbed[] {
-  return message?.embeds ?? [];
-}
-
-function embedText(message: APIMessage | undefined): string {
-  return embedsOf(message)
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-function controls(message: APIMessage | undefined): Control[] {
-  return ((message?.components ?? []) as unknown as Array<{ components?: Control[] }>).flatMap((row) => row.components ?? []);
-}
-
-function customId(message: APIMessage | undefined, label: string): string {
-  const found = controls(message).find((c) => c.label === label);
-  if (found?.custom_id === undefined) throw new Error(`no control "${label}" in: ${JSON.stringify(controls(message).map((c) => c.label))}`);
-  return found.custom_id;
-}
-
-const isPrivate = (m: APIMessage) => ((m.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
-
-/** The visible answer with an embed: the @original, else the first follow-up. */
-async function answer(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
-  await handle.waitFor((h) => embedsOf(h.original()).length > 0 || h.followups().some((m) => embedsOf(m).length > 0), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && embedsOf(original).length > 0) return original;
-  const followup = handle.followups().find((m) => embedsOf(m).length > 0);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
-}
+import { controls, customId, embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 
 /** A refusal: private, with an embed, and no public message left behind. */
 async function refusal(handle: InteractionHandle): Promise<string> {
-  const message = await answer(handle);
+  const message = await finalAnswer(handle);
   expect(isPrivate(message)).toBe(true);
   const original = handle.original();
   if (original !== undefined && original.id !== message.id) expect(isPrivate(original)).toBe(true);
@@ -126,7 +87,7 @@ for (const kind of worldStores()) {
       faces = [2, 6, 7, 8, 3];
       const h = roll('player', { name: ids.punch, comment: 'Hit the ghoul' });
       expect((await h.response()).type).toBe(5);
-      const message = await answer(h);
+      const message = await finalAnswer(h);
       expect(isPrivate(message)).toBe(false);
       expect(message.content).toBe(`🎲 <@${world.members.player.discordId}> rolled Strength + Brawl for Nadia Volkov (5 dice, diff 6): 3 Successes — Success`);
       const embed = embedsOf(message)[0];
@@ -144,12 +105,12 @@ for (const kind of worldStores()) {
 
     it('colours botches and criticals, and spends exactly one API call on a warm roll', async () => {
       faces = [1, 1, 2, 3, 4];
-      const botch = await answer(roll('player', { name: 'Punch', difficulty: 7 }));
+      const botch = await finalAnswer(roll('player', { name: 'Punch', difficulty: 7 }));
       expect(embedsOf(botch)[0]?.color).toBe(COLORS.botch);
       expect(botch.content).toContain('(5 dice, diff 7): -2 Successes — Botch');
       faces = [10, 10, 10, 9, 8];
       const calls = await requestsDuring(async () => {
-        const critical = await answer(roll('player', { name: ids.punch }));
+        const critical = await finalAnswer(roll('player', { name: ids.punch }));
         expect(embedsOf(critical)[0]?.color).toBe(COLORS.critical);
         expect(critical.content).toContain('Critical success');
       });
@@ -180,7 +141,7 @@ for (const kind of worldStores()) {
       expect(unknown).toContain('You have no character called "Mlio Reyes"');
       expect(unknown).toContain('Did you mean **Milo Reyes**');
       faces = [6, 6, 6, 6, 6];
-      const ok = await answer(roll('player2', { name: ids.paulShoot, character: ids.milo }));
+      const ok = await finalAnswer(roll('player2', { name: ids.paulShoot, character: ids.milo }));
       expect(ok.content).toContain('for Milo Reyes (5 dice, diff 6): 5 Successes');
     });
 
@@ -198,7 +159,7 @@ for (const kind of worldStores()) {
       expect(rollsOf('player')).toBe(before);
 
       const h = roll('storyteller', { name: ids.stPunch, private: true });
-      const message = await answer(h);
+      const message = await finalAnswer(h);
       expect(isPrivate(message)).toBe(true);
       expect(message.content).toContain('for The Prince (9 dice, diff 6)');
       expect(embedText(message)).toContain('Private roll');
@@ -206,11 +167,11 @@ for (const kind of worldStores()) {
 
     it('re-rolls for the roller within 60 s, refuses anyone else, and expires afterwards', async () => {
       faces = [2, 3, 4, 5, 6];
-      const first = await answer(roll('player', { name: ids.punch, comment: 'Again!' }));
+      const first = await finalAnswer(roll('player', { name: ids.punch, comment: 'Again!' }));
       const rerollId = customId(first, 'Re-roll');
 
       const other = world.discord.button(rerollId, { ...ctx('player2'), message: first.id });
-      const notYours = await answer(other);
+      const notYours = await finalAnswer(other);
       expect(isPrivate(notYours)).toBe(true);
       expect(embedText(notYours)).toContain('someone else');
 
@@ -247,7 +208,7 @@ for (const kind of worldStores()) {
       const bad = world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'create', options: { name: 'Haymaker', traits: 'Strength, Ocult' } });
       expect(await refusal(bad)).toContain('Unknown trait: "Ocult"');
       const h = world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'create', options: { name: 'Haymaker', traits: 'Strength, Brawl', description: 'All in' } });
-      const receipt = await answer(h);
+      const receipt = await finalAnswer(h);
       expect(isPrivate(receipt)).toBe(true);
       expect(embedText(receipt)).toContain('Created quickroll Haymaker');
       expect(embedText(receipt)).toContain('**Strength + Brawl**');
@@ -260,11 +221,11 @@ for (const kind of worldStores()) {
     });
 
     it('lists quickrolls, with page buttons only when there is more than one page', async () => {
-      const one = await answer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'list' }));
+      const one = await finalAnswer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'list' }));
       expect(embedText(one)).toContain('Punch Strength + Brawl\n*A quick jab*');
       expect(controls(one)).toEqual([]);
 
-      const many = await answer(world.discord.slash('quickroll', { ...ctx('storyteller'), subcommand: 'list' }));
+      const many = await finalAnswer(world.discord.slash('quickroll', { ...ctx('storyteller'), subcommand: 'list' }));
       expect(embedsOf(many)[0]?.footer?.text).toBe('Page 1 of 2 · 12 quickrolls');
       const next = world.discord.button(customId(many, 'Next'), { ...ctx('storyteller'), message: many.id });
       await next.waitFor(() => embedsOf(world.discord.message(many.id))[0]?.footer?.text === 'Page 2 of 2 · 12 quickrolls');
@@ -276,22 +237,22 @@ for (const kind of worldStores()) {
         'Did you mean **Haymaker**?',
       );
       const h = world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'edit', options: { name: 'Haymaker', 'new-name': 'Uppercut', traits: 'Dexterity, Brawl' } });
-      expect(embedText(await answer(h))).toContain('Updated quickroll Uppercut');
+      expect(embedText(await finalAnswer(h))).toContain('Updated quickroll Uppercut');
       const q = [...world.valentina.state.quickrolls.values()].find((x) => x.name === 'Uppercut');
       expect(q?.trait_ids).toEqual([world.valentina.state.traitByName('Dexterity')?.id, world.valentina.state.traitByName('Brawl')?.id]);
     });
 
     it('deletes a quickroll only after Confirm; Cancel keeps it', async () => {
       const uppercut = [...world.valentina.state.quickrolls.values()].find((x) => x.name === 'Uppercut');
-      const prompt = await answer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'delete', options: { name: uppercut?.id ?? '' } }));
+      const prompt = await finalAnswer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'delete', options: { name: uppercut?.id ?? '' } }));
       expect(embedText(prompt)).toContain('Delete the quickroll Uppercut?');
       const cancel = world.discord.button(customId(prompt, 'Cancel'), { ...ctx('player'), message: prompt.id });
       await cancel.waitFor(() => embedText(world.discord.message(prompt.id)).includes('was kept'));
       expect(uppercut?.archived).toBe(false);
 
-      const again = await answer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'delete', options: { name: 'uppercut' } }));
+      const again = await finalAnswer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'delete', options: { name: 'uppercut' } }));
       const other = world.discord.button(customId(again, 'Delete'), { ...ctx('player2'), message: again.id });
-      expect(embedText(await answer(other))).toContain('someone else');
+      expect(embedText(await finalAnswer(other))).toContain('someone else');
       const confirm = world.discord.button(customId(again, 'Delete'), { ...ctx('player'), message: again.id });
       await confirm.waitFor(() => embedText(world.discord.message(again.id)).includes('Deleted the quickroll Uppercut'));
       expect(uppercut?.archived).toBe(true);

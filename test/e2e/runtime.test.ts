@@ -1,28 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { startWorld, worldStores, type World } from './harness.js';
-
-const EPHEMERAL = 64;
-
-function embedsOf(message: APIMessage | undefined): APIEmbed[] {
-  return message?.embeds ?? [];
-}
-
-function embedText(message: APIMessage | undefined): string {
-  return embedsOf(message)
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-/** The final visible answer of a command: the edited @original, or the first follow-up. */
-async function finalAnswer(handle: ReturnType<World['discord']['slash']>, timeoutMs = 10_000): Promise<APIMessage> {
-  await handle.waitFor((h) => embedsOf(h.original()).length > 0 || h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && embedsOf(original).length > 0) return original;
-  const followup = handle.followups().find((m) => (m.embeds ?? []).length > 0);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
-}
+import { EPHEMERAL, embedText, finalAnswer } from './support/replies.js';
 
 for (const kind of worldStores()) {
   describe.skipIf(kind.skip !== false)(`bot runtime on ${kind.name}`, () => {

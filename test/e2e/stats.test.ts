@@ -1,32 +1,9 @@
 import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { STATS_CHART } from '../../src/render/chart/stats-chart.js';
-import type { InteractionHandle } from '../fakes/discord/index.js';
 import { startWorld, worldStores, type World } from './harness.js';
-
-const EPHEMERAL = 64;
-
-function embedsOf(message: APIMessage | undefined): APIEmbed[] {
-  return message?.embeds ?? [];
-}
-
-function embedText(message: APIMessage | undefined): string {
-  return embedsOf(message)
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-const isPrivate = (m: APIMessage) => ((m.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
-
-async function answer(handle: InteractionHandle, timeoutMs = 10_000): Promise<APIMessage> {
-  await handle.waitFor((h) => embedsOf(h.original()).length > 0 || h.followups().some((m) => embedsOf(m).length > 0), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && embedsOf(original).length > 0) return original;
-  const followup = handle.followups().find((m) => embedsOf(m).length > 0);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
-}
+import { embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 
 for (const kind of worldStores()) {
   describe.skipIf(kind.skip !== false)(`/stats on ${kind.name}`, () => {
@@ -66,7 +43,7 @@ for (const kind of worldStores()) {
 
     it('shows a member their own statistics privately, with the chart attached as the embed image', async () => {
       const h = world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { top: 3 } });
-      const message = await answer(h);
+      const message = await finalAnswer(h);
       expect(isPrivate(message)).toBe(true);
       const text = embedText(message);
       expect(text).toContain('Roll statistics · pia');
@@ -83,29 +60,29 @@ for (const kind of worldStores()) {
     });
 
     it('posts in the channel when asked to share', async () => {
-      const message = await answer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { share: true } }));
+      const message = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { share: true } }));
       expect(isPrivate(message)).toBe(false);
       expect(message.attachments.map((a) => a.filename)).toEqual(['roll-stats.png']);
     });
 
     it('gives a member with no rolls a friendly empty state and no chart', async () => {
-      const message = await answer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { member: { user: world.members.player2.discordId } } }));
+      const message = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { member: { user: world.members.player2.discordId } } }));
       expect(embedText(message)).toContain('No rolls yet');
       expect(message.attachments).toEqual([]);
     });
 
     it('lets a player see a storyteller\'s counts but not their top traits', async () => {
-      const asPlayer = await answer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { member: { user: world.members.storyteller.discordId } } }));
+      const asPlayer = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { member: { user: world.members.storyteller.discordId } } }));
       expect(embedText(asPlayer)).toContain('Successes **1** (100%)');
       expect(embedText(asPlayer)).not.toContain('Occult');
-      const asAdmin = await answer(world.discord.slash('stats', { ...ctx('admin'), subcommand: 'member', options: { member: { user: world.members.storyteller.discordId } } }));
+      const asAdmin = await finalAnswer(world.discord.slash('stats', { ...ctx('admin'), subcommand: 'member', options: { member: { user: world.members.storyteller.discordId } } }));
       expect(embedText(asAdmin)).toContain('1. Occult · 1 roll');
     });
 
     it('refuses top outside 1–10 privately, before asking the API', async () => {
       const before = statsCalls();
       for (const top of [0, 11]) {
-        const message = await answer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { top } }));
+        const message = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { top } }));
         expect(isPrivate(message)).toBe(true);
         expect(embedText(message)).toContain('`top` must be a whole number from 1 to 10');
       }
@@ -113,13 +90,13 @@ for (const kind of worldStores()) {
     });
 
     it('says when the member asked about is not linked', async () => {
-      const message = await answer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { member: { user: world.members.unlinked.discordId } } }));
+      const message = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member', options: { member: { user: world.members.unlinked.discordId } } }));
       expect(isPrivate(message)).toBe(true);
       expect(embedText(message)).toContain('is not linked to a Valentina user');
     });
 
     it('shows the default campaign\'s statistics, and answers an unknown campaign with did-you-mean', async () => {
-      const message = await answer(world.discord.slash('stats', { ...ctx('storyteller'), subcommand: 'campaign' }));
+      const message = await finalAnswer(world.discord.slash('stats', { ...ctx('storyteller'), subcommand: 'campaign' }));
       expect(embedText(message)).toContain('Campaign rolls · Blood and Smoke');
       expect(embedText(message)).toContain('**9** rolls');
       expect((await chartOf(message)).width).toBe(STATS_CHART.width);
@@ -128,13 +105,13 @@ for (const kind of worldStores()) {
       const { choices } = (await ac.response()).data as { choices: Array<{ name: string; value: string }> };
       expect(choices).toEqual([{ name: 'Blood and Smoke', value: world.campaignId }]);
 
-      const unknown = await answer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'campaign', options: { campaign: 'Blood and Smok' } }));
+      const unknown = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'campaign', options: { campaign: 'Blood and Smok' } }));
       expect(isPrivate(unknown)).toBe(true);
       expect(embedText(unknown)).toContain('Did you mean **Blood and Smoke**?');
     });
 
     it('answers the "Roll statistics" user menu privately with the chart', async () => {
-      const message = await answer(world.discord.userContextMenu('Roll statistics', world.members.player.discordId, ctx('storyteller')));
+      const message = await finalAnswer(world.discord.userContextMenu('Roll statistics', world.members.player.discordId, ctx('storyteller')));
       expect(isPrivate(message)).toBe(true);
       expect(embedText(message)).toContain('Roll statistics · pia');
       expect((await chartOf(message)).height).toBe(STATS_CHART.height);
