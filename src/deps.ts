@@ -7,6 +7,7 @@ import type { GuildContextService } from './domain/guild-context.js';
 import type { CompanyDirectory } from './domain/directory.js';
 import type { QuickrollCatalog } from './domain/quickrolls.js';
 import type { ApprovalAnnouncer } from './discord/approval-announcer.js';
+import type { ChartRenderer } from './render/chart/chart-renderer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
 import type { AwardService } from './domain/awards/award-service.js';
@@ -36,6 +37,8 @@ export interface Deps {
   attachments: AttachmentDownloader;
   /** Members' notes, with a short-lived list cache for autocomplete. */
   notes: NoteBook;
+  /** Stats charts, drawn and encoded on a worker thread. */
+  charts: ChartRenderer;
   onRegistered?: RegisteredHook;
   /** Posts approval cards and turns them into receipts; absent when there is no Discord client. */
   approvals?: ApprovalAnnouncer;

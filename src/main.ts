@@ -13,6 +13,7 @@ import { QuickrollCatalog } from './domain/quickrolls.js';
 import { AwardService } from './domain/awards/award-service.js';
 import { AttachmentDownloader } from './domain/attachment-download.js';
 import { NoteBook } from './domain/notes.js';
+import { ChartRenderer } from './render/chart/chart-renderer.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
@@ -64,6 +65,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     quickrolls: new QuickrollCatalog(api, clock.now),
     attachments: new AttachmentDownloader(config.assets),
     notes: new NoteBook(api, clock.now),
+    charts: new ChartRenderer(log.child({ module: 'charts' })),
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
@@ -105,6 +107,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       ]);
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
       await client.destroy();
+      await deps.charts.close();
       await closeQuietly(store, log);
       log.info('stopped');
     })();

@@ -24,7 +24,7 @@ import {
   TOP_MIN,
   type StatsSummary,
 } from '../../src/domain/statistics.js';
-import { renderStatsChart, STATS_CHART_FILENAME } from '../../src/render/chart/stats-chart.js';
+import { STATS_CHART_FILENAME } from '../../src/render/chart/stats-chart.js';
 import { renderStatsEmbed } from '../../src/render/stats-embed.js';
 import { truncate } from '../../src/render/theme.js';
 
@@ -69,9 +69,9 @@ const definitions = [
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
 
 /** The embed, plus the chart as an attachment unless there is nothing to draw. */
-async function statsMessage(summary: StatsSummary): Promise<MessagePayload> {
+async function statsMessage(deps: Deps, summary: StatsSummary): Promise<MessagePayload> {
   if (summary.empty) return { embeds: [renderStatsEmbed(summary)] };
-  const chart = await renderStatsChart(summary);
+  const chart = await deps.charts.render(summary);
   return { embeds: [renderStatsEmbed(summary, STATS_CHART_FILENAME)], files: [{ attachment: chart, name: STATS_CHART_FILENAME }] };
 }
 
@@ -91,7 +91,7 @@ async function showMemberStats(deps: Deps, interaction: Interaction, ctx: Handle
     top,
     hideTraits: hideTopTraits(actor.link.role, link.role),
   });
-  await ctx.respond.send(await statsMessage(summary));
+  await ctx.respond.send(await statsMessage(deps, summary));
 }
 
 export const stats: CommandModule = {
@@ -125,7 +125,7 @@ export const stats: CommandModule = {
           throw new NotFoundInputError(`There is no campaign "${typed === '' ? campaignId : typed}" in this server's company.${hint}`);
         }
         const summary = await campaignStatistics(deps.api, { companyId: actor.companyId, actingUserId: actor.link.userId, campaignId: campaign.id, subject: campaign.name, top });
-        await ctx.respond.send(await statsMessage(summary));
+        await ctx.respond.send(await statsMessage(deps, summary));
       },
     },
   },

@@ -1,6 +1,7 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { OutcomeKey, StatsSummary } from '../../domain/statistics.js';
 import { CHART_FONT, ensureChartFonts } from './fonts.js';
+import { encodePng } from './png.js';
 
 /**
  * The statistics chart: an opaque dark card with rounded corners (the corners themselves are
@@ -223,7 +224,7 @@ function drawEmpty(ctx: SKRSContext2D): void {
   ctx.fillText('Roll a quickroll and the chart fills in.', width / 2, height / 2 + 50);
 }
 
-/** Draws the chart and encodes it as PNG. */
+/** Draws the chart and encodes it as PNG (the bot calls it on its chart worker: see ChartRenderer). */
 export async function renderStatsChart(summary: StatsSummary): Promise<Buffer> {
   ensureChartFonts();
   const canvas = createCanvas(STATS_CHART.width, STATS_CHART.height);
@@ -236,5 +237,5 @@ export async function renderStatsChart(summary: StatsSummary): Promise<Buffer> {
     drawOutcomes(ctx, summary);
     drawTraits(ctx, summary);
   }
-  return canvas.encode('png');
+  return encodePng(canvas.width, canvas.height, canvas.data());
 }
