@@ -1,0 +1,98 @@
+/**
+ * The tiny IPC protocol between `bench/bot.ts` and the bot processes it measures (the real bot
+ * via `startBot`, and the bare discord.js bot). Each child answers `probe` with its memory and
+ * the interactions it still has in flight, and stops cleanly on `stop` (gateway close 1000, so
+ * the fake Discord forgets its session and the next bot is the only receiver).
+ */
+import { z } from 'zod';
+
+export const ParentMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('probe'), seq: z.number().int(), gc: z.boolean() }),
+  z.object({ type: z.literal('stop'), seq: z.number().int() }),
+]);
+export type ParentMessage = z.infer<typeof ParentMessageSchema>;
+
+export const ProbeSchema = z.object({
+  rss: z.number(),
+  heapUsed: z.number(),
+  heapTotal: z.number(),
+  external: z.number(),
+  /** Interactions the bot has not finished (router in flight, or replies not yet sent). */
+  inFlight: z.number().int(),
+  /** discord.js cache sizes: a bound the bot sets shows up here. */
+  cachedUsers: z.number().int(),
+  cachedMembers: z.number().int(),
+  /** CPU time the process has used (user + system), in milliseconds. */
+  cpuMs: z.number(),
+});
+export type Probe = z.infer<typeof ProbeSchema>;
+
+export const ChildMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), startupMs: z.number(), probe: ProbeSchema }),
+  z.object({ type: z.literal('probe'), seq: z.number().int(), probe: ProbeSchema }),
+  z.object({ type: z.literal('stopped'), seq: z.number().int() }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessageSchema>;
+
+/** Whatever the child measures itself with. */
+export interface ChildSelf {
+  inFlight(): number;
+  cacheSizes(): { users: number; members: number };
+  stop(): Promise<void>;
+}
+
+function takeProbe(self: ChildSelf, gc: boolean): Probe {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (gc && collect !== undefined) {
+    // Twice: the first pass finalizes, the second frees what the finalizers released.
+    collect();
+    collect();
+  }
+  const mem = process.memoryUsage();
+  const caches = self.cacheSizes();
+  return {
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    heapTotal: mem.heapTotal,
+    external: mem.external,
+    inFlight: self.inFlight(),
+    cachedUsers: caches.users,
+    cachedMembers: caches.members,
+    cpuMs: (() => {
+      const cpu = process.cpuUsage();
+      return (cpu.user + cpu.system) / 1000;
+    })(),
+  };
+}
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send === undefined) {
+      process.stdout.write(`${JSON.stringify(message)}\n`);
+      resolve();
+      return;
+    }
+    process.send(message, () => resolve());
+  });
+}
+
+/** Child side: report READY, then serve probes until told to stop. */
+export async function serveParent(self: ChildSelf, startupMs: number): Promise<void> {
+  process.on('message', (raw: unknown) => {
+    const parsed = ParentMessageSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === 'probe') {
+      void send({ type: 'probe', seq: message.seq, probe: takeProbe(self, message.gc) });
+      return;
+    }
+    void self
+      .stop()
+      .catch((err: unknown) => process.stderr.write(`bench child stop failed: ${String(err)}\n`))
+      .then(() => send({ type: 'stopped', seq: message.seq }))
+      .then(() => process.exit(0));
+  });
+  // The parent going away must not leave a bot logged in to the fake.
+  process.on('disconnect', () => process.exit(0));
+  await send({ type: 'ready', startupMs, probe: takeProbe(self, true) });
+}

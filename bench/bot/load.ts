@@ -1,0 +1,100 @@
+/**
+ * Open-loop load: interactions are dispatched on a fixed schedule whatever the bot does with
+ * the previous ones, and each one's acknowledgement latency is read from the fake Discord
+ * (INTERACTION_CREATE sent → first callback received, as the fake records it).
+ */
+import type { InteractionHandle } from '../../test/fakes/discord/index.js';
+import { maxOf, mean, percentile } from './report.js';
+
+export interface Shot {
+  kind: string;
+  fire(): InteractionHandle;
+}
+
+export interface Outcome {
+  kind: string;
+  handle: InteractionHandle;
+  /** Acknowledgement latency, or undefined when none came in time. */
+  latencyMs: number | undefined;
+  /** Refused callbacks (10062 late, 40060 twice, 50035 invalid). */
+  rejected: number;
+}
+
+export interface LoadResult {
+  outcomes: Outcome[];
+  /** Wall time from the first dispatch to the last. */
+  spanMs: number;
+  /** How far behind schedule the worst dispatch went (the load generator's own lag). */
+  maxDispatchLagMs: number;
+  latencies: number[];
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+  /** Acknowledgements later than the deadline, refused callbacks, and interactions never acknowledged. */
+  misses: number;
+  perKind: Map<string, number[]>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Dispatches `count` shots at `ratePerSec` (bounded by `count` and by the schedule), then waits up
+ * to `settleMs` for every acknowledgement.
+ */
+export async function openLoop(opts: { ratePerSec: number; count: number; next: (i: number) => Shot; settleMs?: number; deadlineMs?: number }): Promise<LoadResult> {
+  const interval = 1000 / opts.ratePerSec;
+  const deadline = opts.deadlineMs ?? 3_000;
+  const settle = opts.settleMs ?? 10_000;
+  const fired: Array<{ kind: string; handle: InteractionHandle; response: Promise<number | undefined> }> = [];
+  const start = performance.now();
+  let maxLag = 0;
+  let i = 0;
+  while (i < opts.count) {
+    const now = performance.now();
+    while (i < opts.count && start + i * interval <= now) {
+      maxLag = Math.max(maxLag, now - (start + i * interval));
+      const shot = opts.next(i);
+      const handle = shot.fire();
+      fired.push({
+        kind: shot.kind,
+        handle,
+        response: handle.response(settle + deadline).then(
+          (r) => r.latencyMs,
+          () => undefined,
+        ),
+      });
+      i += 1;
+    }
+    if (i < opts.count) await sleep(Math.max(0, start + i * interval - performance.now()));
+  }
+  const spanMs = performance.now() - start;
+  const latenciesOrMissing = await Promise.all(fired.map((f) => f.response));
+  const outcomes: Outcome[] = fired.map((f, index) => ({
+    kind: f.kind,
+    handle: f.handle,
+    latencyMs: latenciesOrMissing[index],
+    rejected: f.handle.rejections().length,
+  }));
+  const latencies = outcomes.flatMap((o) => (o.latencyMs === undefined ? [] : [o.latencyMs]));
+  const perKind = new Map<string, number[]>();
+  for (const o of outcomes) {
+    if (o.latencyMs === undefined) continue;
+    const list = perKind.get(o.kind) ?? [];
+    list.push(o.latencyMs);
+    perKind.set(o.kind, list);
+  }
+  const misses = outcomes.filter((o) => o.latencyMs === undefined || o.latencyMs > deadline || o.rejected > 0).length;
+  return {
+    outcomes,
+    spanMs,
+    maxDispatchLagMs: maxLag,
+    latencies,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: maxOf(latencies),
+    mean: mean(latencies),
+    misses,
+    perKind,
+  };
+}
