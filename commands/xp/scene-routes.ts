@@ -1,6 +1,8 @@
 import { componentRoute, type ComponentRoute } from '../../src/discord/command.js';
 import { postAudit } from '../../src/discord/audit.js';
-import { confirmScene, previewScene, retryScene } from '../../src/domain/awards/scene.js';
+import { NotYoursError } from '../../src/discord/router.js';
+import type { Deps } from '../../src/deps.js';
+import { confirmScene, loadScene, previewScene, retryScene, sceneEntries } from '../../src/domain/awards/scene.js';
 import { undoExpiresAt } from '../../src/domain/awards/undo.js';
 import { renderAwardAudit } from '../../src/render/award-audit.js';
 import { renderSceneReceipt } from '../../src/render/award-receipt.js';
@@ -17,12 +19,22 @@ function receiptButtons(batchId: string, ownerDiscordId: string, entries: readon
   };
 }
 
+/**
+ * Only the storyteller who started a scene may pick, confirm, cancel or retry it. The router
+ * refuses a custom_id encoded for someone else; this also refuses one whose owner was forged away.
+ */
+async function requireOwnScene(deps: Pick<Deps, 'store' | 'clock'>, draftId: string, presserId: string): Promise<void> {
+  const draft = await loadScene(deps, draftId);
+  if (draft.ownerDiscordId !== presserId) throw new NotYoursError();
+}
+
 export const sceneRoutes: ComponentRoute[] = [
   componentRoute(scenePickId, {
     ack: 'update',
     async run(interaction, [draftId], { deps, respond }) {
       if (!interaction.isUserSelectMenu()) return;
       const actor = await awardActor(deps, interaction);
+      await requireOwnScene(deps, draftId, interaction.user.id);
       const picked = interaction.users.map((u) => ({ id: u.id, bot: u.bot }));
       const draft = await previewScene(deps, draftId, actor.guildId, actor, picked);
       await respond.update(renderScenePreview(draft, sceneIds(draftId, interaction.user.id)));
@@ -32,6 +44,7 @@ export const sceneRoutes: ComponentRoute[] = [
     ack: 'update',
     async run(interaction, [draftId], { deps, respond }) {
       const actor = await awardActor(deps, interaction);
+      await requireOwnScene(deps, draftId, interaction.user.id);
       const run = await confirmScene(deps, draftId, actor.guildId, actor, originOf(interaction));
       const receipt = renderSceneReceipt({
         entries: run.entries,
@@ -56,7 +69,8 @@ export const sceneRoutes: ComponentRoute[] = [
   }),
   componentRoute(sceneCancelId, {
     ack: 'update',
-    async run(_interaction, [draftId], { deps, respond }) {
+    async run(interaction, [draftId], { deps, respond }) {
+      await requireOwnScene(deps, draftId, interaction.user.id);
       await deps.store.drafts.delete(draftId);
       await respond.update(renderSceneClosed('Cancelled', 'Nothing was awarded.'));
     },
@@ -65,8 +79,9 @@ export const sceneRoutes: ComponentRoute[] = [
     ack: 'update',
     async run(interaction, [batchId], { deps, respond }) {
       const actor = await awardActor(deps, interaction);
+      const [first] = await sceneEntries(deps, batchId);
+      if (first !== undefined && first.actorDiscordId !== interaction.user.id) throw new NotYoursError();
       const { entries, freshlyApplied } = await retryScene(deps, batchId, originOf(interaction));
-      const first = entries[0];
       const campaignName = first === undefined ? '' : await deps.directory.campaignName(actor.companyId, actor.userId, first.campaignId);
       await respond.update(renderSceneReceipt({ entries, campaignName, ...receiptButtons(batchId, interaction.user.id, entries, deps.clock.now()) }));
       if (freshlyApplied.length > 0) await postAudit(interaction.client, deps, actor.guildId, renderAwardAudit('retry', freshlyApplied, campaignName));
