@@ -76,6 +76,12 @@ export const link: CommandModule = {
       async run(interaction, { deps }) {
         const guildId = requireGuildId(interaction);
         const { companyId } = await deps.guilds.require(guildId);
+        // The company's user list is for those who may link: admins, and on first run the server manager.
+        const self = await deps.identity.resolve(companyId, interaction.user.id);
+        const mayLink =
+          self?.role === 'ADMIN' ||
+          (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true && (await companyNeedsFirstAdmin(deps.directory, companyId)));
+        if (!mayLink) return [];
         const users = await deps.directory.listUsers(companyId);
         const query = interaction.options.getFocused();
         return matchChoices(users, query, (u) => `${displayName(u)} ${u.email}`).map((u) => ({
