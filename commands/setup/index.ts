@@ -200,6 +200,8 @@ export const setup: CommandModule = {
   autocomplete: {
     'setup company#company': {
       async run(interaction, { deps }) {
+        // The companies the bot's key sees may belong to other groups: only server managers look.
+        if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) !== true) return [];
         const companies = await deps.api.companies().listAll();
         return matchChoices(companies, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
       },
