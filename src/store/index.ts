@@ -1,7 +1,5 @@
 import { parseDatabaseUrl } from './database-url.js';
-import { createPostgresStore } from './postgres-store.js';
 import { silentLogger, type StoreLogger } from './sql-db.js';
-import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './types.js';
 
 export type * from './types.js';
@@ -26,7 +24,12 @@ export async function createStore(databaseUrl: string | undefined, opts: CreateS
   const target = parseDatabaseUrl(databaseUrl, opts.dataDir);
   const logger = opts.logger ?? silentLogger;
   const clock = opts.now ?? Date.now;
-  if (target.kind === 'sqlite') return createSqliteStore({ filename: target.filename, logger, clock });
+  // Only the chosen driver is loaded: pg alone adds ~15 MiB of RSS that a SQLite bot never uses.
+  if (target.kind === 'sqlite') {
+    const { createSqliteStore } = await import('./sqlite-store.js');
+    return createSqliteStore({ filename: target.filename, logger, clock });
+  }
+  const { createPostgresStore } = await import('./postgres-store.js');
   return createPostgresStore({
     connectionString: target.connectionString,
     ...(target.schema === undefined ? {} : { schema: target.schema }),
