@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { GlobalFonts } from '@napi-rs/canvas';
+import type { GlobalFonts } from '@napi-rs/canvas';
 
 /** The family charts draw with: DejaVu Sans from the `dejavu-fonts-ttf` package, so text looks the same on every host. */
 export const CHART_FONT = 'ValentinaChartSans';
@@ -11,11 +11,11 @@ const FILES = ['dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'dejavu-fonts-ttf/ttf/Deja
  * in its own global registry, so asking it (rather than a flag of ours) keeps this idempotent.
  * A machine without system fonts would otherwise draw no text at all.
  */
-export function ensureChartFonts(): void {
-  if (GlobalFonts.has(CHART_FONT)) return;
+export function ensureChartFonts(fonts: Pick<typeof GlobalFonts, 'has' | 'registerFromPath'>): void {
+  if (fonts.has(CHART_FONT)) return;
   const require = createRequire(import.meta.url);
   for (const file of FILES) {
-    const registered = GlobalFonts.registerFromPath(require.resolve(file), CHART_FONT);
+    const registered = fonts.registerFromPath(require.resolve(file), CHART_FONT);
     if (registered === null) throw new Error(`could not register chart font ${file}`);
   }
 }

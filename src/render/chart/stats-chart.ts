@@ -1,4 +1,4 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { OutcomeKey, StatsSummary } from '../../domain/statistics.js';
 import { CHART_FONT, ensureChartFonts } from './fonts.js';
 import { encodePng } from './png.js';
@@ -226,7 +226,9 @@ function drawEmpty(ctx: SKRSContext2D): void {
 
 /** Draws the chart and encodes it as PNG (the bot calls it on its chart worker: see ChartRenderer). */
 export async function renderStatsChart(summary: StatsSummary): Promise<Buffer> {
-  ensureChartFonts();
+  // Loaded on the first chart: the canvas library is ~26 MiB of RSS a bot may never need.
+  const { createCanvas, GlobalFonts } = await import('@napi-rs/canvas');
+  ensureChartFonts(GlobalFonts);
   const canvas = createCanvas(STATS_CHART.width, STATS_CHART.height);
   const ctx = canvas.getContext('2d');
   drawCard(ctx);
