@@ -86,7 +86,7 @@ describe('faults at the API, at Discord and in the gateway (SQLite, in-process b
     return m;
   };
 
-  it('5xx from the API: one is retried unnoticed, a lasting one gets a clear answer and applies nothing', async () => {
+  it('5xx from the API: one is retried unnoticed, a lasting one gets a clear answer and is settled later with the same key', async () => {
     const once = member(0);
     world.valentina.inject({ method: 'POST', pathIncludes: xpAdd(once.userId), status: 503, times: 1 });
     const h1 = award('storyteller', once, 3);
