@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { APPLICATION_ID, startWorld, type World } from './harness.js';
-import { coverageProblems } from './support/components.js';
-import { generateCase, type FuzzCase, type FuzzFixtures } from './support/fuzz-cases.js';
+import { generateCase, menus, slashPaths, type FuzzCase, type FuzzFixtures } from './support/fuzz-cases.js';
+import { COMPONENTS, coverageProblems } from './support/components.js';
 import {
   ackProblems,
   answerOf,
@@ -36,6 +36,16 @@ const BATCH = 12;
 const DICEBOT = '300000000000000077';
 const OUTSIDER = '300000000000000088';
 const APPLICANT = '300000000000000099';
+
+/** Every route key of the bot, as FuzzCase.route names them. */
+function allRoutes(): string[] {
+  return [
+    ...slashPaths().map((p) => `slash:${p.key}`),
+    ...slashPaths().flatMap((p) => p.options.filter((o) => o.autocomplete === true).map((o) => `autocomplete:${p.key}#${o.name}`)),
+    ...menus().map((m) => `menu:${m.name}`),
+    ...COMPONENTS.map((c) => `component:${c.key}`),
+  ];
+}
 
 /** What a public message looks like now, to prove a refused press left it alone. */
 const snapshot = (m: APIMessage | undefined) => JSON.stringify({ embeds: m?.embeds ?? null, components: m?.components ?? null, content: m?.content ?? null });
@@ -161,6 +171,7 @@ describe('fuzz: generated interactions from a player and an unlinked member', ()
     const failures: string[] = [];
     const counts = { refuse: 0, private: 0, modal: 0, choices: 0 };
     const created: string[] = [];
+    const routesHit = new Set<string>();
     let ran = 0;
     const started = Date.now();
     for (let first = 0; first < CASES && failures.length < 40; first += BATCH) {
@@ -173,6 +184,7 @@ describe('fuzz: generated interactions from a player and an unlinked member', ()
       ran += cases.length;
       for (const { c, h } of running) {
         counts[c.expect]++;
+        routesHit.add(c.route);
         const problems = [...ackProblems(h)];
         const mine = createdMessages(h);
         created.push(...mine.map((x) => x.id));
@@ -196,7 +208,7 @@ describe('fuzz: generated interactions from a player and an unlinked member', ()
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
-      `fuzz: ${ran} cases in ${seconds} s (seed ${seed}): ${counts.refuse} must be refused, ${counts.private} private answers, ${counts.modal} modals, ${counts.choices} autocompletes; ${failures.length} failed`,
+      `fuzz: ${ran} cases over ${routesHit.size} routes in ${seconds} s (seed ${seed}): ${counts.refuse} must be refused, ${counts.private} private answers, ${counts.modal} modals, ${counts.choices} autocompletes; ${failures.length} failed`,
     );
 
     // Every message the bot sent or edited during the run pings nobody.
@@ -214,6 +226,8 @@ describe('fuzz: generated interactions from a player and an unlinked member', ()
     expect(unhandled.seen).toEqual([]);
     expect(world.valentina.violations).toEqual([]);
     expect(ran).toBe(CASES);
+    // A full run reaches every route the bot registers.
+    if (CASES >= 1_000) expect(allRoutes().filter((r) => !routesHit.has(r))).toEqual([]);
 
     // Still alive and well after all that.
     const after = world.discord.slash('whoami', memberContext(world, 'player'));

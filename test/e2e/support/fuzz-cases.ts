@@ -25,6 +25,8 @@ export type FuzzExpect = 'refuse' | 'private' | 'modal' | 'choices';
 export interface FuzzCase {
   n: number;
   actor: FuzzActor;
+  /** The route it aims at: `slash:xp award`, `autocomplete:link#user`, `menu:Award XP`, `component:xp:undo`, or `component:?` for garbage. */
+  route: string;
   label: string;
   expect: FuzzExpect;
   emptyChoices: boolean;
@@ -363,6 +365,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
     return {
       n,
       actor,
+      route: `slash:${path.key}`,
       expect,
       emptyChoices: false,
       label: `/${path.key} ${JSON.stringify(options).slice(0, 160)}`,
@@ -387,6 +390,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
     return {
       n,
       actor,
+      route: `autocomplete:${key}`,
       expect: 'choices',
       emptyChoices: actor === 'unlinked' || STAFF_AUTOCOMPLETE.has(key),
       label: `autocomplete ${key} ${JSON.stringify(typed).slice(0, 100)}`,
@@ -408,6 +412,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
     return {
       n,
       actor,
+      route: `component:${customId.split(':').slice(0, 2).join(':')}`,
       expect: 'refuse',
       emptyChoices: false,
       publicCarrier: carrier.messageId,
@@ -424,6 +429,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
       return {
         n,
         actor,
+        route: `menu:${menu.name}`,
         expect: opensModal ? 'modal' : actor === 'player' && target !== fx.botId ? 'private' : 'refuse',
         emptyChoices: false,
         label: `user menu "${menu.name}" on ${target}`,
@@ -434,6 +440,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
     return {
       n,
       actor,
+      route: `menu:${menu.name}`,
       // Refused attachments give a private report, not an error; none at all is an error.
       expect: actor === 'player' && message.hasAttachments ? 'private' : 'refuse',
       emptyChoices: false,
@@ -448,6 +455,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
     return {
       n,
       actor,
+      route: `component:${customId.split(':').slice(0, 2).join(':')}`,
       expect: 'refuse',
       emptyChoices: false,
       label: `press someone else's ${customId}`,
@@ -485,6 +493,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
   return {
     n,
     actor,
+    route: mutation === 'valid' || mutation === 'version' || mutation === 'args' ? `component:${spec.key}` : 'component:?',
     expect,
     emptyChoices: false,
     label: `${press} ${customId}${press === 'modal' ? ` ${JSON.stringify(fields).slice(0, 120)}` : ''}`,
