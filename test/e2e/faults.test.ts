@@ -132,6 +132,9 @@ describe('faults at the API, at Discord and in the gateway (SQLite, in-process b
     // Beyond the client's 10 s cap it does not wait at all.
     expect(writesOf(`${h2.id}:award`).map((r) => r.status)).toEqual([429]);
     expect((await world.store.awards.getByKey(`${h2.id}:award`))?.status).toBe('FAILED');
+    const reader = member(6);
+    world.valentina.inject({ method: 'GET', pathIncludes: `/users/${reader.userId}`, status: 429, body: tooManyRequests(30), times: 1 });
+    await answered(whoami(reader), { error: true, matches: /Try again in 30 s/ });
 
     // Discord's own 429 on the answer: @discordjs/rest waits and sends it again.
     world.discord.inject({ method: 'PATCH', pathIncludes: '/webhooks/', status: 429, retryAfter: 0.3 });
