@@ -10,6 +10,8 @@ export interface LoggerOptions {
   destination?: { write(line: string): unknown };
 }
 
+const INTERACTION_TOKEN_IN_URL = /(\/(?:webhooks|interactions)\/\d+\/)[\w.-]{20,}/g;
+
 const REDACT_PATHS = [
   'token',
   'apiKey',
@@ -37,6 +39,8 @@ export function createLogger(options: LoggerOptions): Logger {
       for (const secret of secrets) {
         if (clean.includes(secret)) clean = clean.split(secret).join('[REDACTED]');
       }
+      // Interaction tokens ride in webhook and callback URLs; they act for the bot for 15 minutes.
+      if (clean.includes('/webhooks/') || clean.includes('/interactions/')) clean = clean.replace(INTERACTION_TOKEN_IN_URL, '$1[REDACTED]');
       out.write(clean);
     },
   };

@@ -15,4 +15,15 @@ describe('createLogger', () => {
     expect(all).toContain('[REDACTED]');
     expect(lines).toHaveLength(3);
   });
+
+  it('masks interaction tokens in webhook and callback URLs', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', secrets: [], destination: { write: (l) => lines.push(l) } });
+    const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2RlZmdoaWprbG1ub3A';
+    log.warn({ url: `http://127.0.0.1/api/v10/webhooks/900000000000000001/${token}/messages/@original` }, 'edit failed');
+    log.warn({ err: new Error(`POST /interactions/1234567890123456789/${token}/callback failed`) }, 'ack failed');
+    const all = lines.join('');
+    expect(all).not.toContain(token);
+    expect(all).toContain('/webhooks/900000000000000001/[REDACTED]/messages/@original');
+  });
 });
