@@ -5,7 +5,7 @@
  * Each measured bot runs in its own child process; the parent holds the fakes and the load
  * generator. Options (flag or environment):
  *   --api-latency=MS   BENCH_API_LATENCY_MS   API latency of the fake Valentina (default 20)
- *   --slow-count=N     BENCH_SLOW_COUNT       interactions at 1/s (default 60)
+ *   --slow-count=N     BENCH_SLOW_COUNT       interactions at 1/s (default 100)
  *   --fast-count=N     BENCH_FAST_COUNT       interactions at 200/s (default 2000)
  *   --step-seconds=S   BENCH_STEP_SECONDS     seconds per throughput step (default 5)
  *   --memory-count=N   BENCH_MEMORY_COUNT     interactions of the memory run (default 10000)
@@ -21,6 +21,7 @@ import {
   coldStart,
   latencyRun,
   memoryRun,
+  memoryWarm,
   sceneAward,
   throughput,
   warmCosts,
@@ -32,7 +33,7 @@ import {
 } from './bot/measure.js';
 import { createMix, hasFullMix, type ShotKind } from './bot/mix.js';
 import type { Probe } from './bot/ipc.js';
-import { count, formatTable, mib, ms, ratio, section, type Row } from './bot/report.js';
+import { count, formatTable, mib, ms, percentile, ratio, section, type Row } from './bot/report.js';
 import { PLAYER_COUNT, startBenchWorld, type BenchWorld } from './bot/world.js';
 
 interface Options {
@@ -63,11 +64,11 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   };
   return {
     apiLatencyMs: num('api-latency', 'BENCH_API_LATENCY_MS', 20, 0, 2_000),
-    slowCount: num('slow-count', 'BENCH_SLOW_COUNT', quick ? 8 : 60, 1, 600),
+    slowCount: num('slow-count', 'BENCH_SLOW_COUNT', quick ? 8 : 100, 1, 600),
     fastCount: num('fast-count', 'BENCH_FAST_COUNT', quick ? 400 : 2_000, 1, 20_000),
     fastRate: 200,
     stepSeconds: num('step-seconds', 'BENCH_STEP_SECONDS', quick ? 2 : 5, 1, 30),
-    rates: [100, 200, 400, 800],
+    rates: [100, 200, 400, 800, 1600, 3200],
     memoryCount: num('memory-count', 'BENCH_MEMORY_COUNT', quick ? 2_000 : 10_000, 1, 50_000),
     memoryMembers: 10_000,
     memoryRate: 400,
@@ -89,6 +90,8 @@ interface BotFigures {
   fast?: LoadResult;
   steps?: ThroughputStep[];
   memoryReady?: Probe;
+  /** After the first interaction in the big guild (and the company walk it starts). */
+  memoryWarm?: Probe;
   memoryAfter?: Probe;
   memoryRun?: LoadResult;
   startupMs?: number;
@@ -113,7 +116,7 @@ async function withChild<T>(kind: BotKind, bench: BenchWorld, run: (child: Bench
 
 function describeLoad(label: string, r: LoadResult): string {
   const kinds = [...r.perKind.entries()].map(([k, v]) => `${k} ${v.length}`).join(', ');
-  return `${label}: ${r.outcomes.length} interactions in ${(r.spanMs / 1000).toFixed(1)} s (${kinds}); p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)}, misses ${r.misses}, dispatch lag max ${ms(r.maxDispatchLagMs, 1)}`;
+  return `${label}: ${r.outcomes.length} interactions in ${(r.spanMs / 1000).toFixed(1)} s (${kinds}); p50 ${ms(r.p50, 1)}, p99 ${ms(r.p99, 1)}, max ${ms(r.max, 1)}, misses ${r.misses}, dispatch lag max ${ms(r.maxDispatchLagMs, 1)}, parent loop delay p99 ${ms(r.parentLoopDelayP99Ms, 1)} max ${ms(r.parentLoopDelayMaxMs, 1)}`;
 }
 
 function highestClean(steps: readonly ThroughputStep[] | undefined): number {
@@ -142,6 +145,8 @@ async function main(): Promise<void> {
     // --- Bare discord.js bot: latency at 1/s and 200/s, then throughput.
     if (opts.only.has('bare')) await withChild('bare', bench, async (child) => {
       bare.startupMs = child.startupMs;
+      // The same warm-up as the bot gets: JIT and connections, so neither side is measured cold.
+      await warmUp(bench, child, mix);
       bare.slow = await latencyRun(mix, { ratePerSec: 1, count: opts.slowCount });
       progress(describeLoad('bare 1/s', bare.slow));
       bare.fast = await latencyRun(mix, { ratePerSec: opts.fastRate, count: opts.fastCount });
@@ -190,11 +195,14 @@ async function main(): Promise<void> {
       for (const [kind, figures] of [['bare', bare], ['bot', ours]] as const) {
         await withChild(kind, bench, async (child) => {
           figures.memoryReady = child.atReady;
+          await memoryWarm(bench, child, big);
+          figures.memoryWarm = await child.probe({ gc: true });
           figures.memoryRun = await memoryRun(bench, big, { count: opts.memoryCount, ratePerSec: opts.memoryRate });
           await child.drain(15_000);
           figures.memoryAfter = await child.probe({ gc: true });
+          const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
           progress(
-            `${kind} memory: READY ${mib(child.atReady.rss)} → ${mib(figures.memoryAfter.rss)} after ${figures.memoryRun.outcomes.length} interactions; ` +
+            `${kind} memory: READY ${p(child.atReady)}; first ${p(figures.memoryWarm)}; after ${figures.memoryRun.outcomes.length}: ${p(figures.memoryAfter)}; ` +
               `cached users ${figures.memoryAfter.cachedUsers}, members ${figures.memoryAfter.cachedMembers}; misses ${figures.memoryRun.misses}`,
           );
         }, figures);
@@ -207,13 +215,13 @@ async function main(): Promise<void> {
   // --- The table.
   const rows: Row[] = [];
   const latencyRows = (label: string, o: LoadResult | undefined, b: LoadResult | undefined): void => {
-    const within = (x: number, y: number): string => (Number.isFinite(x) && Number.isFinite(y) ? (x <= 1.5 * Math.max(y, 1) ? 'yes' : 'NO') : '');
+    const within = (x: number, y: number): string => (Number.isFinite(x) && Number.isFinite(y) && y > 0 ? (x <= 1.5 * y ? 'yes' : 'NO') : '');
     rows.push(section(label));
-    for (const [name, key] of [['p50', 'p50'], ['p99', 'p99'], ['max', 'max']] as const) {
+    for (const key of ['p50', 'p99', 'max'] as const) {
       const x = o?.[key] ?? Number.NaN;
       const y = b?.[key] ?? Number.NaN;
       const targeted = key !== 'max';
-      rows.push({ figure: `  ${name}`, ours: ms(x), bare: ms(y), ratio: ratio(x, y), target: targeted ? '≤ 1.5× bare' : '', met: targeted ? within(x, y) : '' });
+      rows.push({ figure: `  ${key}`, ours: ms(x, 1), bare: ms(y, 1), ratio: ratio(x, y), target: targeted ? '≤ 1.5× bare' : '', met: targeted ? within(x, y) : '' });
     }
     rows.push({ figure: '  missed 3 s / refused', ours: count(o?.misses ?? Number.NaN), bare: count(b?.misses ?? Number.NaN), ratio: '', target: '0', met: (o?.misses ?? 1) === 0 ? 'yes' : 'NO' });
   };
@@ -262,9 +270,10 @@ async function main(): Promise<void> {
   rows.push(section(`Throughput at ${opts.apiLatencyMs} ms API latency (steps of ${opts.stepSeconds} s)`));
   const ot = highestClean(ours.steps);
   const bt = highestClean(bare.steps);
-  const topNote = (steps: readonly ThroughputStep[] | undefined): string =>
-    steps !== undefined && steps.length > 0 && steps.every((s) => s.clean) ? ' (no miss at the top step)' : '';
-  rows.push({ figure: `  highest clean rate, /s${topNote(ours.steps) !== '' || topNote(bare.steps) !== '' ? ' (≥: top step clean)' : ''}`, ours: count(ot), bare: count(bt), ratio: ratio(ot, bt), target: '', met: '' });
+  const topRate = opts.rates[opts.rates.length - 1] ?? Number.NaN;
+  // Clean at the top step: the real limit is higher than this bench asks for.
+  const atLeast = (rate: number): string => (rate === topRate ? `≥ ${count(rate)}` : count(rate));
+  rows.push({ figure: '  highest clean rate, interactions/s', ours: atLeast(ot), bare: atLeast(bt), ratio: ratio(ot, bt), target: '', met: '' });
 
   const out: string[] = [];
   out.push(`npm run bench — bot vs bare discord.js bot, fake Discord + fake Valentina on 127.0.0.1`);
@@ -275,12 +284,21 @@ async function main(): Promise<void> {
   out.push(formatTable(rows));
   out.push('');
   out.push('Notes:');
-  out.push(`- Latency: INTERACTION_CREATE dispatch → first callback, as the fake Discord records it (whole milliseconds). Open loop: dispatched on schedule regardless of answers. At 1/s, p99 of ${opts.slowCount} is its maximum.`);
+  out.push(`- Latency: INTERACTION_CREATE sent → first callback accepted by the fake Discord, timed with performance.now() (the fake's own Date.now() record has whole-ms steps). Open loop: dispatched on schedule regardless of answers. Mix in turn, so each kind is a quarter.`);
   out.push('- The bot acknowledges with a defer (type 5) and edits later; the bare bot replies at once (type 4). Edits and channel posts go through @discordjs/rest\'s 50/s global limit; callbacks do not.');
+  for (const [label, o, b] of [['1/s', ours.slow, bare.slow], [`${opts.fastRate}/s`, ours.fast, bare.fast]] as const) {
+    out.push(`- At ${label}, per kind (bot | bare): ${perKindText(o, b)}. Load generator's event-loop delay p99 ${ms(o?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bot's run, ${ms(b?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bare bot's; sub-ms and fake timings agree within ${ms(Math.max(o?.clockSkewMaxMs ?? 0, b?.clockSkewMaxMs ?? 0), 1)}.`);
+  }
   out.push(`- Throughput steps: ${stepsText(ours.steps)} (bot); ${stepsText(bare.steps)} (bare). A step is clean when every acknowledgement came within 3 s and none was refused.`);
   out.push(`- Memory run: ${opts.memoryCount} autocompletes (quickroll roll#name and xp show#campaign) from ${opts.memoryMembers} distinct members at ${opts.memoryRate}/s. Cached after: bot users ${ours.memoryAfter?.cachedUsers ?? 'n/a'}, members ${ours.memoryAfter?.cachedMembers ?? 'n/a'}; bare users ${bare.memoryAfter?.cachedUsers ?? 'n/a'}, members ${bare.memoryAfter?.cachedMembers ?? 'n/a'}. RSS includes the tsx loader both bots run under (as npm start does).`);
   out.push(`- Warm API calls by route: ${[...costs.entries()].map(([k, c]) => `${k} [${c.routes.join(', ') || 'none'}]`).join('; ')}.`);
-  if (cold !== undefined) out.push(`- Cold start routes: ${summarizeRoutes(cold.routes)}.`);
+  if (cold !== undefined) {
+    const overBurst = cold.calls - 30;
+    out.push(
+      `- Cold start routes: ${summarizeRoutes(cold.routes)}. The rate limiter was off here; under the sample policy (burst 30 @ 0.5/s)` +
+        (overBurst > 0 ? ` the ${cold.calls} calls would wait ≥ ${overBurst * 2} s for tokens.` : ' they fit in the burst.'),
+    );
+  }
   out.push(`- Bot log lines: ${ours.warnings} warnings, ${ours.errors} errors across its runs; startup to READY ${ms(ours.startupMs ?? Number.NaN)} (bare ${ms(bare.startupMs ?? Number.NaN)}).`);
   for (const note of notes) out.push(`- ${note}`);
   out.push(`- Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
@@ -292,7 +310,20 @@ function diff(a: number | undefined, b: number | undefined): number {
 }
 
 function stepsText(steps: readonly ThroughputStep[] | undefined): string {
-  return (steps ?? []).map((s) => `${s.rate}/s p99 ${ms(s.result.p99)}${s.clean ? '' : ` (${s.result.misses} missed)`}`).join(', ') || 'none';
+  return (
+    (steps ?? [])
+      .map((s) => `${s.rate}/s p50 ${ms(s.result.p50, 1)} p99 ${ms(s.result.p99, 1)}${s.clean ? '' : ` (${s.result.misses} missed)`}, ${s.unfinished} unfinished 5 s later`)
+      .join('; ') || 'none'
+  );
+}
+
+function perKindText(o: LoadResult | undefined, b: LoadResult | undefined): string {
+  const kinds = new Set([...(o?.perKind.keys() ?? []), ...(b?.perKind.keys() ?? [])]);
+  const fig = (r: LoadResult | undefined, k: string): string => {
+    const v = r?.perKind.get(k) ?? [];
+    return `p50 ${ms(percentile(v, 50), 1)} p99 ${ms(percentile(v, 99), 1)}`;
+  };
+  return [...kinds].map((k) => `${k} ${fig(o, k)} | ${fig(b, k)}`).join('; ');
 }
 
 function summarizeRoutes(routes: readonly string[]): string {

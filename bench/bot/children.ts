@@ -42,7 +42,7 @@ export async function startChild(kind: BotKind, env: Readonly<Record<string, str
   const child: ChildProcess = fork(ENTRIES[kind], [], {
     cwd: REPO_ROOT,
     execArgv: ['--expose-gc', '--import', 'tsx', ...(profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BENCH_HEAP_SNAPSHOT: process.env.BENCH_HEAP_SNAPSHOT ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

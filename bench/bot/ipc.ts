@@ -4,6 +4,8 @@
  * the interactions it still has in flight, and stops cleanly on `stop` (gateway close 1000, so
  * the fake Discord forgets its session and the next bot is the only receiver).
  */
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { z } from 'zod';
 
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -48,6 +50,9 @@ function takeProbe(self: ChildSelf, gc: boolean): Probe {
     collect();
     collect();
   }
+  // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot with every collected probe (for finding what grows).
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
+  if (gc && snapshots !== undefined && snapshots !== '') writeHeapSnapshot(join(snapshots, `${process.pid}-${Date.now()}.heapsnapshot`));
   const mem = process.memoryUsage();
   const caches = self.cacheSizes();
   return {

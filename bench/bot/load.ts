@@ -3,6 +3,7 @@
  * the previous ones, and each one's acknowledgement latency is read from the fake Discord
  * (INTERACTION_CREATE sent → first callback received, as the fake records it).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { InteractionHandle } from '../../test/fakes/discord/index.js';
 import { maxOf, mean, percentile } from './report.js';
 
@@ -14,8 +15,14 @@ export interface Shot {
 export interface Outcome {
   kind: string;
   handle: InteractionHandle;
-  /** Acknowledgement latency, or undefined when none came in time. */
+  /**
+   * Acknowledgement latency, or undefined when none came in time: the fake's own record
+   * (`dispatchedAt` → callback) taken again with performance.now(), so it has sub-millisecond
+   * resolution instead of Date.now()'s whole milliseconds.
+   */
   latencyMs: number | undefined;
+  /** The fake Discord's whole-millisecond figure, for cross-checking. */
+  fakeLatencyMs: number | undefined;
   /** Refused callbacks (10062 late, 40060 twice, 50035 invalid). */
   rejected: number;
 }
@@ -34,6 +41,15 @@ export interface LoadResult {
   /** Acknowledgements later than the deadline, refused callbacks, and interactions never acknowledged. */
   misses: number;
   perKind: Map<string, number[]>;
+  /** Largest gap between the sub-millisecond latency and the fake's whole-millisecond one. */
+  clockSkewMaxMs: number;
+  /**
+   * Event-loop delay of this process (the fakes and the load generator) while the run lasted:
+   * the fake Discord timestamps a callback only when this loop gets to it, so a busy parent
+   * adds to the latency it records.
+   */
+  parentLoopDelayP99Ms: number;
+  parentLoopDelayMaxMs: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,7 +62,9 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
   const interval = 1000 / opts.ratePerSec;
   const deadline = opts.deadlineMs ?? 3_000;
   const settle = opts.settleMs ?? 10_000;
-  const fired: Array<{ kind: string; handle: InteractionHandle; response: Promise<number | undefined> }> = [];
+  const fired: Array<{ kind: string; handle: InteractionHandle; response: Promise<{ hr: number; fake: number } | undefined> }> = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const start = performance.now();
   let maxLag = 0;
   let i = 0;
@@ -55,12 +73,15 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
     while (i < opts.count && start + i * interval <= now) {
       maxLag = Math.max(maxLag, now - (start + i * interval));
       const shot = opts.next(i);
+      // fire() returns right after the fake sent INTERACTION_CREATE; the response promise settles
+      // in the same task in which the fake accepts the callback.
       const handle = shot.fire();
+      const sentAt = performance.now();
       fired.push({
         kind: shot.kind,
         handle,
         response: handle.response(settle + deadline).then(
-          (r) => r.latencyMs,
+          (r) => ({ hr: performance.now() - sentAt, fake: r.latencyMs }),
           () => undefined,
         ),
       });
@@ -70,10 +91,12 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
   }
   const spanMs = performance.now() - start;
   const latenciesOrMissing = await Promise.all(fired.map((f) => f.response));
+  loopDelay.disable();
   const outcomes: Outcome[] = fired.map((f, index) => ({
     kind: f.kind,
     handle: f.handle,
-    latencyMs: latenciesOrMissing[index],
+    latencyMs: latenciesOrMissing[index]?.hr,
+    fakeLatencyMs: latenciesOrMissing[index]?.fake,
     rejected: f.handle.rejections().length,
   }));
   const latencies = outcomes.flatMap((o) => (o.latencyMs === undefined ? [] : [o.latencyMs]));
@@ -84,7 +107,10 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
     list.push(o.latencyMs);
     perKind.set(o.kind, list);
   }
-  const misses = outcomes.filter((o) => o.latencyMs === undefined || o.latencyMs > deadline || o.rejected > 0).length;
+  const misses = outcomes.filter((o) => o.latencyMs === undefined || o.latencyMs > deadline || (o.fakeLatencyMs ?? 0) > deadline || o.rejected > 0).length;
+  // How far the two clocks disagree (should stay within a millisecond or so).
+  let clockSkewMaxMs = 0;
+  for (const o of outcomes) if (o.latencyMs !== undefined && o.fakeLatencyMs !== undefined) clockSkewMaxMs = Math.max(clockSkewMaxMs, Math.abs(o.latencyMs - o.fakeLatencyMs));
   return {
     outcomes,
     spanMs,
@@ -96,5 +122,8 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
     mean: mean(latencies),
     misses,
     perKind,
+    clockSkewMaxMs,
+    parentLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    parentLoopDelayMaxMs: loopDelay.max / 1e6,
   };
 }
