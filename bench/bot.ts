@@ -75,8 +75,17 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     coldUsers: 5_000,
     sceneLatencyMs: 50,
     quick,
-    only: new Set((flag('only') ?? 'bare,bot,throughput,memory').split(',')),
+    only: parts(flag('only')),
   };
+}
+
+const PARTS = ['bare', 'bot', 'throughput', 'memory'] as const;
+
+function parts(raw: string | undefined): Set<string> {
+  const chosen = (raw ?? PARTS.join(',')).split(',').filter((p) => p !== '');
+  const unknown = chosen.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--only takes ${PARTS.join(', ')}; got ${unknown.join(', ')}`);
+  return new Set(chosen);
 }
 
 const t0 = performance.now();
@@ -195,9 +204,9 @@ async function main(): Promise<void> {
       for (const [kind, figures] of [['bare', bare], ['bot', ours]] as const) {
         await withChild(kind, bench, async (child) => {
           figures.memoryReady = child.atReady;
-          await memoryWarm(bench, child, big);
+          await memoryWarm(bench, child, big, full);
           figures.memoryWarm = await child.probe({ gc: true });
-          figures.memoryRun = await memoryRun(bench, big, { count: opts.memoryCount, ratePerSec: opts.memoryRate });
+          figures.memoryRun = await memoryRun(bench, big, { count: opts.memoryCount, ratePerSec: opts.memoryRate, full });
           await child.drain(15_000);
           figures.memoryAfter = await child.probe({ gc: true });
           const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
@@ -290,7 +299,7 @@ async function main(): Promise<void> {
     out.push(`- At ${label}, per kind (bot | bare): ${perKindText(o, b)}. Load generator's event-loop delay p99 ${ms(o?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bot's run, ${ms(b?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bare bot's; sub-ms and fake timings agree within ${ms(Math.max(o?.clockSkewMaxMs ?? 0, b?.clockSkewMaxMs ?? 0), 1)}.`);
   }
   out.push(`- Throughput steps: ${stepsText(ours.steps)} (bot); ${stepsText(bare.steps)} (bare). A step is clean when every acknowledgement came within 3 s and none was refused.`);
-  out.push(`- Memory run: ${opts.memoryCount} autocompletes (quickroll roll#name and xp show#campaign) from ${opts.memoryMembers} distinct members at ${opts.memoryRate}/s. Cached after: bot users ${ours.memoryAfter?.cachedUsers ?? 'n/a'}, members ${ours.memoryAfter?.cachedMembers ?? 'n/a'}; bare users ${bare.memoryAfter?.cachedUsers ?? 'n/a'}, members ${bare.memoryAfter?.cachedMembers ?? 'n/a'}. RSS includes the tsx loader both bots run under (as npm start does).`);
+  out.push(`- Memory run: ${opts.memoryCount} autocompletes (${full ? 'quickroll roll#name and xp show#campaign' : 'link#user'}) from ${opts.memoryMembers} distinct members at ${opts.memoryRate}/s. Cached after: bot users ${ours.memoryAfter?.cachedUsers ?? 'n/a'}, members ${ours.memoryAfter?.cachedMembers ?? 'n/a'}; bare users ${bare.memoryAfter?.cachedUsers ?? 'n/a'}, members ${bare.memoryAfter?.cachedMembers ?? 'n/a'}. RSS includes the tsx loader both bots run under (as npm start does).`);
   out.push(`- Warm API calls by route: ${[...costs.entries()].map(([k, c]) => `${k} [${c.routes.join(', ') || 'none'}]`).join('; ')}.`);
   if (cold !== undefined) {
     const overBurst = cold.calls - 30;

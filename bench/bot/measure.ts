@@ -204,22 +204,23 @@ export async function throughput(child: BenchChild, mix: Mix, opts: { rates: rea
   return steps;
 }
 
-function memoryShot(bench: BenchWorld, big: BigGuild, i: number): Shot {
+function memoryShot(bench: BenchWorld, big: BigGuild, i: number, full: boolean): Shot {
   const { discord } = bench.world;
   const where = { guildId: big.guildId, channelId: big.channelId };
   const user = big.memberIds[i % big.memberIds.length] ?? '';
+  if (!full) return { kind: 'link-autocomplete', fire: () => discord.autocomplete('link', { ...where, user, options: { member: { user }, user: 'a' }, focused: 'user' }) };
   return i % 2 === 0
     ? { kind: 'autocomplete', fire: () => discord.autocomplete('quickroll', { ...where, subcommand: 'roll', user, options: { name: 'a' }, focused: 'name' }) }
     : { kind: 'autocomplete', fire: () => discord.autocomplete('xp', { ...where, subcommand: 'show', user, options: { campaign: 'M' }, focused: 'campaign' }) };
 }
 
 /** One member of the big guild goes first, and the company's user walk it starts is waited for. */
-export async function memoryWarm(bench: BenchWorld, child: BenchChild, big: BigGuild): Promise<void> {
-  await memoryShot(bench, big, big.memberIds.length - 1).fire().response(30_000).catch(() => undefined);
+export async function memoryWarm(bench: BenchWorld, child: BenchChild, big: BigGuild, full: boolean): Promise<void> {
+  await memoryShot(bench, big, big.memberIds.length - 1, full).fire().response(30_000).catch(() => undefined);
   await settle(bench, child, 500, 60_000);
 }
 
 /** Autocompletes from distinct members of the big guild, so every cache sees every one of them. */
-export async function memoryRun(bench: BenchWorld, big: BigGuild, opts: { count: number; ratePerSec: number }): Promise<LoadResult> {
-  return openLoop({ ratePerSec: opts.ratePerSec, count: opts.count, next: (i) => memoryShot(bench, big, i) });
+export async function memoryRun(bench: BenchWorld, big: BigGuild, opts: { count: number; ratePerSec: number; full: boolean }): Promise<LoadResult> {
+  return openLoop({ ratePerSec: opts.ratePerSec, count: opts.count, next: (i) => memoryShot(bench, big, i, opts.full) });
 }
