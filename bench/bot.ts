@@ -208,6 +208,8 @@ async function main(): Promise<void> {
           figures.memoryWarm = await child.probe({ gc: true });
           figures.memoryRun = await memoryRun(bench, big, { count: opts.memoryCount, ratePerSec: opts.memoryRate, full });
           await child.drain(15_000);
+          // A moment idle first: V8 hands unused heap pages back only after a busy spell ends.
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
           figures.memoryAfter = await child.probe({ gc: true });
           const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
           progress(
@@ -293,10 +295,10 @@ async function main(): Promise<void> {
   out.push(formatTable(rows));
   out.push('');
   out.push('Notes:');
-  out.push(`- Latency: INTERACTION_CREATE sent → first callback accepted by the fake Discord, timed with performance.now() (the fake's own Date.now() record has whole-ms steps). Open loop: dispatched on schedule regardless of answers. Mix in turn, so each kind is a quarter.`);
+  out.push(`- Latency: INTERACTION_CREATE sent → first callback accepted by the fake Discord, the fake's whole-ms record refined with performance.now() (kept within its ±1 ms). Open loop: dispatched on schedule regardless of answers. Mix in turn, so each kind is a quarter.`);
   out.push('- The bot acknowledges with a defer (type 5) and edits later; the bare bot replies at once (type 4). Edits and channel posts go through @discordjs/rest\'s 50/s global limit; callbacks do not.');
   for (const [label, o, b] of [['1/s', ours.slow, bare.slow], [`${opts.fastRate}/s`, ours.fast, bare.fast]] as const) {
-    out.push(`- At ${label}, per kind (bot | bare): ${perKindText(o, b)}. Load generator's event-loop delay p99 ${ms(o?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bot's run, ${ms(b?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bare bot's; sub-ms and fake timings agree within ${ms(Math.max(o?.clockSkewMaxMs ?? 0, b?.clockSkewMaxMs ?? 0), 1)}.`);
+    out.push(`- At ${label}, per kind (bot | bare): ${perKindText(o, b)}. Load generator's event-loop delay p99 ${ms(o?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bot's run, ${ms(b?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bare bot's; ${(o?.clockDisagreements ?? 0) + (b?.clockDisagreements ?? 0)} readings clamped to the fake's record.`);
   }
   out.push(`- Throughput steps: ${stepsText(ours.steps)} (bot); ${stepsText(bare.steps)} (bare). A step is clean when every acknowledgement came within 3 s and none was refused.`);
   out.push(`- Memory run: ${opts.memoryCount} autocompletes (${full ? 'quickroll roll#name and xp show#campaign' : 'link#user'}) from ${opts.memoryMembers} distinct members at ${opts.memoryRate}/s. Cached after: bot users ${ours.memoryAfter?.cachedUsers ?? 'n/a'}, members ${ours.memoryAfter?.cachedMembers ?? 'n/a'}; bare users ${bare.memoryAfter?.cachedUsers ?? 'n/a'}, members ${bare.memoryAfter?.cachedMembers ?? 'n/a'}. RSS includes the tsx loader both bots run under (as npm start does).`);
