@@ -6,56 +6,8 @@
  * need no 15-second wait.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { startWorld, worldStores, type World } from './harness.js';
-import type { InteractionHandle } from '../fakes/discord/index.js';
-
-const EPHEMERAL = 64;
-const isEphemeral = (m: APIMessage | undefined) => ((m?.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
-
-function embedText(message: APIMessage | undefined): string {
-  return (message?.embeds ?? [])
-    .map((e: APIEmbed) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-function customIds(message: APIMessage | undefined): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node !== null && typeof node === 'object') {
-      const rec = node as Record<string, unknown>;
-      if (typeof rec['custom_id'] === 'string') out.push(rec['custom_id']);
-      walk(rec['components']);
-    }
-  };
-  walk(message?.components ?? []);
-  return out;
-}
-
-async function firstFollowup(handle: InteractionHandle, timeoutMs = 20_000): Promise<APIMessage> {
-  await handle.waitFor((h) => h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
-  const m = handle.followups().find((f) => (f.embeds ?? []).length > 0);
-  if (m === undefined) throw new Error('no follow-up');
-  return m;
-}
-
-async function finalAnswer(handle: InteractionHandle, timeoutMs = 20_000): Promise<APIMessage> {
-  await handle.waitFor((h) => (h.original()?.embeds ?? []).length > 0 || h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && (original.embeds ?? []).length > 0) return original;
-  return firstFollowup(handle, timeoutMs);
-}
-
-async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { customIds, embedText, eventually, finalAnswer, firstFollowup, isPrivate } from './support/replies.js';
 
 for (const kind of worldStores()) {
   describe.skipIf(kind.skip !== false)(`awards Valentina does not confirm, on ${kind.name}`, () => {
@@ -72,14 +24,14 @@ for (const kind of worldStores()) {
     /** Another award for the company that Valentina answers: the signal that the API is back. */
     async function awardThatSucceeds(who: keyof World['members']): Promise<void> {
       const receipt = await finalAnswer(world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member(who), amount: 1 } }));
-      expect(isEphemeral(receipt)).toBe(false);
+      expect(isPrivate(receipt)).toBe(false);
     }
 
     /** Awards `amount` and expects the private "not confirmed yet" answer; returns the journal entry id. */
     async function awardUnconfirmed(who: keyof World['members'], amount: number): Promise<{ key: string; id: number }> {
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member(who), amount, reason: 'Held the line' } });
       const answer = await firstFollowup(h);
-      expect(isEphemeral(answer)).toBe(true);
+      expect(isPrivate(answer)).toBe(true);
       const text = embedText(answer);
       expect(text).toContain('Not confirmed yet');
       expect(text).toContain('keeps trying with the same request, so it can only be applied once');
@@ -186,7 +138,7 @@ for (const kind of worldStores()) {
       });
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member('player'), amount: 3 } });
       const refusal = await firstFollowup(h);
-      expect(isEphemeral(refusal)).toBe(true);
+      expect(isPrivate(refusal)).toBe(true);
       expect(embedText(refusal)).toContain('rate limiting');
       expect(embedText(refusal)).toContain('Nothing was applied');
       const retryId = customIds(refusal).find((c) => c.startsWith('xp:retry:1:'));
@@ -202,7 +154,7 @@ for (const kind of worldStores()) {
 
       const retry = world.discord.button(retryId ?? '', { ...ctx('storyteller'), message: refusal.id });
       const receipt = await firstFollowup(retry);
-      expect(isEphemeral(receipt)).toBe(false);
+      expect(isPrivate(receipt)).toBe(false);
       expect(embedText(receipt)).toContain(`awarded **3 XP** to <@${world.members.player.discordId}>`);
       await eventually(() => embedText(world.discord.message(refusal.id)), (t) => t.includes('Applied'));
       expect(customIds(world.discord.message(refusal.id))).toEqual([]);

@@ -1,66 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { APPLICATION_ID, startWorld, worldStores, type World } from './harness.js';
-import type { InteractionHandle, OptionValue } from '../fakes/discord/index.js';
+import type { OptionValue } from '../fakes/discord/index.js';
+import { customIds, embedText, eventually, finalAnswer, firstFollowup, isPrivate } from './support/replies.js';
 
-const EPHEMERAL = 64;
 const DICEBOT = '300000000000000077';
-
-function embedText(message: APIMessage | undefined): string {
-  return (message?.embeds ?? [])
-    .map((e: APIEmbed) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n');
-}
-
-const isEphemeral = (m: APIMessage | undefined) => ((m?.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
-
-/** Every custom_id on a message's components. */
-function customIds(message: APIMessage | undefined): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node !== null && typeof node === 'object') {
-      const rec = node as Record<string, unknown>;
-      if (typeof rec['custom_id'] === 'string') out.push(rec['custom_id']);
-      walk(rec['components']);
-    }
-  };
-  walk(message?.components ?? []);
-  return out;
-}
 
 function idStartingWith(message: APIMessage | undefined, prefix: string): string {
   const id = customIds(message).find((c) => c.startsWith(prefix));
   if (id === undefined) throw new Error(`no ${prefix}… on the message; has ${customIds(message).join(', ')}`);
   return id;
-}
-
-/** The final visible answer: the edited @original, or the first follow-up with an embed. */
-async function finalAnswer(handle: InteractionHandle, timeoutMs = 15_000): Promise<APIMessage> {
-  await handle.waitFor((h) => (h.original()?.embeds ?? []).length > 0 || h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
-  const original = handle.original();
-  if (original !== undefined && (original.embeds ?? []).length > 0) return original;
-  const followup = handle.followups().find((m) => (m.embeds ?? []).length > 0);
-  if (followup === undefined) throw new Error('no answer');
-  return followup;
-}
-
-/** The first follow-up with an embed (a public receipt after a private flow, or a whisper). */
-async function firstFollowup(handle: InteractionHandle, timeoutMs = 15_000): Promise<APIMessage> {
-  await handle.waitFor((h) => h.followups().some((m) => (m.embeds ?? []).length > 0), timeoutMs);
-  const m = handle.followups().find((f) => (f.embeds ?? []).length > 0);
-  if (m === undefined) throw new Error('no follow-up');
-  return m;
-}
-
-async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function xpOf(world: World, who: keyof World['members']) {
@@ -103,7 +52,7 @@ for (const kind of worldStores()) {
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member('player'), amount: 5, reason: 'Saved the prince' } });
       expect((await h.response()).latencyMs).toBeLessThan(3_000);
       const receipt = await finalAnswer(h);
-      expect(isEphemeral(receipt)).toBe(false);
+      expect(isPrivate(receipt)).toBe(false);
       const text = embedText(receipt);
       expect(text).toContain(`<@${world.members.storyteller.discordId}> awarded **5 XP** to <@${world.members.player.discordId}>`);
       expect(text).toContain('Saved the prince');
@@ -144,7 +93,7 @@ for (const kind of worldStores()) {
       ];
       for (const [who, options, expected] of cases) {
         const answer = await finalAnswer(world.discord.slash('xp', { ...ctx(who), subcommand: 'award', options }));
-        expect(isEphemeral(answer)).toBe(true);
+        expect(isPrivate(answer)).toBe(true);
         expect(embedText(answer)).toMatch(expected);
       }
       expect(xpWrites(world).length).toBe(before);
@@ -155,7 +104,7 @@ for (const kind of worldStores()) {
       try {
         const answer = await finalAnswer(world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member('player'), amount: 1 } }));
         expect(embedText(answer)).toContain('/setup campaign');
-        expect(isEphemeral(answer)).toBe(true);
+        expect(isPrivate(answer)).toBe(true);
       } finally {
         await world.bot.deps.guilds.update(world.guildId, { defaultCampaignId: world.campaignId });
       }
@@ -164,7 +113,7 @@ for (const kind of worldStores()) {
     it('shows the current XP when removing more than the member has', async () => {
       const { current } = xpOf(world, 'player');
       const answer = await finalAnswer(world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'remove', options: { member: member('player'), amount: current + 1 } }));
-      expect(isEphemeral(answer)).toBe(true);
+      expect(isPrivate(answer)).toBe(true);
       expect(embedText(answer)).toContain(`has only **${current} XP** available in **Blood and Smoke**`);
       expect(xpOf(world, 'player').current).toBe(current);
 
@@ -188,7 +137,7 @@ for (const kind of worldStores()) {
       const customId = (modal.data as { custom_id: string }).custom_id;
       const submit = world.discord.modalSubmit(customId, { amount: '4', reason: 'Clever plan' }, ctx('storyteller'));
       const receipt = await finalAnswer(submit);
-      expect(isEphemeral(receipt)).toBe(false);
+      expect(isPrivate(receipt)).toBe(false);
       expect(embedText(receipt)).toContain('Clever plan');
       expect(xpOf(world, 'player2').current).toBe(before.current + 4);
 
@@ -208,7 +157,7 @@ for (const kind of worldStores()) {
 
       const byPlayer = world.discord.button(undo, { ...ctx('player'), message: receipt.id });
       const refusal = await firstFollowup(byPlayer);
-      expect(isEphemeral(refusal)).toBe(true);
+      expect(isPrivate(refusal)).toBe(true);
       expect(embedText(refusal)).toContain('Only whoever made it, or an Admin, may undo it');
 
       const pressed = world.discord.button(undo, { ...ctx('storyteller'), message: receipt.id });
@@ -260,7 +209,7 @@ for (const kind of worldStores()) {
       const before = xpWrites(world, 'xp/remove').length;
       const pressed = world.discord.button(`xp:undo:1:_:${entry.id}`, { ...ctx('storyteller'), message: message.id });
       const answer = await firstFollowup(pressed);
-      expect(isEphemeral(answer)).toBe(true);
+      expect(isPrivate(answer)).toBe(true);
       expect(embedText(answer)).toContain('Undo only works for 10 minutes');
       await pressed.waitFor(() => customIds(world.discord.message(message.id)).length === 0);
       expect(xpWrites(world, 'xp/remove').length).toBe(before);
@@ -272,7 +221,7 @@ for (const kind of worldStores()) {
       const before = xpOf(world, 'player');
       const pressed = world.discord.button(idStartingWith(receipt, 'xp:undo:'), { ...ctx('storyteller'), message: receipt.id });
       const confirm = await firstFollowup(pressed);
-      expect(isEphemeral(confirm)).toBe(true);
+      expect(isPrivate(confirm)).toBe(true);
       expect(embedText(confirm)).toContain('cannot take cool points back');
       expect(xpOf(world, 'player')).toEqual(before);
 
@@ -292,7 +241,7 @@ for (const kind of worldStores()) {
 
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'scene', options: { amount: 3, reason: 'The heist' } });
       const preview = await finalAnswer(h);
-      expect(isEphemeral(preview)).toBe(true);
+      expect(isPrivate(preview)).toBe(true);
       const text = embedText(preview);
       expect(text).toContain('Will award (2)');
       expect(text).toContain(`<@${world.members.unapproved.discordId}> is awaiting approval`);
@@ -303,7 +252,7 @@ for (const kind of worldStores()) {
 
       const confirm = world.discord.button(idStartingWith(preview, 'xp:scene-ok:'), { ...ctx('storyteller'), message: preview.id });
       const receipt = await firstFollowup(confirm);
-      expect(isEphemeral(receipt)).toBe(false);
+      expect(isPrivate(receipt)).toBe(false);
       const r = embedText(receipt);
       expect(r).toContain('awarded **3 XP** each to 2 members');
       expect(r).toContain(`✅ <@${world.members.player.discordId}>: **${p1.current + 3}** XP available`);
@@ -408,8 +357,8 @@ for (const kind of worldStores()) {
         const first = world.discord.button(ok, { ...ctx('storyteller'), message: picker.id });
         const second = world.discord.button(ok, { ...ctx('storyteller'), message: picker.id });
         const answers = await Promise.all([firstFollowup(first), firstFollowup(second)]);
-        const receipts = answers.filter((m) => !isEphemeral(m));
-        const refusals = answers.filter((m) => isEphemeral(m));
+        const receipts = answers.filter((m) => !isPrivate(m));
+        const refusals = answers.filter((m) => isPrivate(m));
         expect(receipts).toHaveLength(1);
         expect(refusals).toHaveLength(1);
         expect(embedText(refusals[0])).toContain('already confirmed');
@@ -433,7 +382,7 @@ for (const kind of worldStores()) {
 
     it('shows XP: players their own only, storytellers anyone', async () => {
       const own = await finalAnswer(world.discord.slash('xp', { ...ctx('player'), subcommand: 'show', options: {} }));
-      expect(isEphemeral(own)).toBe(true);
+      expect(isPrivate(own)).toBe(true);
       expect(embedText(own)).toContain(`**${xpOf(world, 'player').current}** XP available`);
       expect(embedText(own)).toContain('Blood and Smoke (default)');
 
@@ -496,16 +445,16 @@ describe('XP policy variants', () => {
     await finalAnswer(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'xp-policy', options: { policy: 'FOLLOW_COMPANY' } }));
 
     const unrestricted = await award('player', 'player2');
-    expect(isEphemeral(unrestricted)).toBe(false);
+    expect(isPrivate(unrestricted)).toBe(false);
     expect(embedText(unrestricted)).toContain('awarded **1 XP**');
 
     world.valentina.state.setCompanySettings(world.companyId, { permission_grant_xp: 'PLAYER' });
     expect(embedText(await award('player', 'player2'))).toContain('a Player may only award themselves');
-    expect(isEphemeral(await award('player', 'player'))).toBe(false);
+    expect(isPrivate(await award('player', 'player'))).toBe(false);
 
     world.valentina.state.setCompanySettings(world.companyId, { permission_grant_xp: 'STORYTELLER' });
     expect(embedText(await award('player', 'player'))).toContain("Only Storyteller and Admin users may, under the company's XP permission");
-    expect(isEphemeral(await award('storyteller', 'player'))).toBe(false);
+    expect(isPrivate(await award('storyteller', 'player'))).toBe(false);
 
     expect(xpOf(world, 'player2').current).toBe(1);
     expect(xpOf(world, 'player').current).toBe(2);
