@@ -1,34 +1,45 @@
 import type { Campaign, User, ValentinaClient } from '../api/index.js';
+import type { Logger } from '../logger.js';
+import { SwrCache, type SwrCacheOptions } from './swr-cache.js';
 
 const TTL_MS = 60_000;
-
-interface Entry<T> {
-  value: T;
-  until: number;
-}
+/** An autocomplete gets a list up to this old at once while a background load refreshes it. */
+const STALE_MS = 10 * 60_000;
+const MAX_ENTRIES = 1_000;
 
 /**
  * Short-lived copies of a company's user and campaign lists, for autocomplete (which must
  * answer within 3 s and should spend no API call when warm) and for naming things in embeds.
- * Concurrent loads of one list share a single request.
+ * Expired lists are served while one background load refreshes them; concurrent loads of one
+ * list share a single request.
  */
 export class CompanyDirectory {
-  private readonly users = new Map<string, Entry<User[]>>();
-  private readonly campaigns = new Map<string, Entry<Campaign[]>>();
-  private readonly loading = new Map<string, Promise<unknown>>();
+  private readonly users: SwrCache<User[]>;
+  private readonly campaigns: SwrCache<Campaign[]>;
 
   constructor(
     private readonly api: ValentinaClient,
-    private readonly now: () => number,
-  ) {}
+    now: () => number,
+    log?: Pick<Logger, 'warn'>,
+  ) {
+    const opts = (list: string): SwrCacheOptions => ({
+      ttlMs: TTL_MS,
+      staleMs: STALE_MS,
+      maxEntries: MAX_ENTRIES,
+      now,
+      onRefreshError: (err, companyId) => log?.warn({ err, companyId, list }, 'background refresh failed; serving the cached list'),
+    });
+    this.users = new SwrCache(opts('users'));
+    this.campaigns = new SwrCache(opts('campaigns'));
+  }
 
   listUsers(companyId: string): Promise<User[]> {
-    return this.cached(this.users, `users:${companyId}`, companyId, () => this.api.users(companyId).listAll());
+    return this.users.get(companyId, () => this.api.users(companyId).listAll());
   }
 
   /** Campaigns are nested under an acting user in this API version. */
   listCampaigns(companyId: string, actingUserId: string): Promise<Campaign[]> {
-    return this.cached(this.campaigns, `campaigns:${companyId}`, companyId, () => this.api.campaigns(companyId, actingUserId).listAll());
+    return this.campaigns.get(companyId, () => this.api.campaigns(companyId, actingUserId).listAll());
   }
 
   async campaignName(companyId: string, actingUserId: string, campaignId: string): Promise<string> {
@@ -39,22 +50,6 @@ export class CompanyDirectory {
   /** Users changed (approved, merged, created, linked, deleted). */
   invalidateUsers(companyId: string): void {
     this.users.delete(companyId);
-  }
-
-  private async cached<T>(map: Map<string, Entry<T>>, loadKey: string, companyId: string, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(companyId);
-    if (hit !== undefined && hit.until > this.now()) return hit.value;
-    const running = this.loading.get(loadKey) as Promise<T> | undefined;
-    if (running !== undefined) return running;
-    const p = load()
-      .then((value) => {
-        if (map.size > 1_000) map.clear();
-        map.set(companyId, { value, until: this.now() + TTL_MS });
-        return value;
-      })
-      .finally(() => this.loading.delete(loadKey));
-    this.loading.set(loadKey, p);
-    return p;
   }
 }
 

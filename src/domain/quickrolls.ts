@@ -1,8 +1,12 @@
 import type { Character, CharacterTrait, Quickroll, ValentinaClient } from '../api/index.js';
 import { chooseCharacter, closestNames, rollableCharacters, traitLines, type TraitLine } from './characters.js';
 import { InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
+import type { Logger } from '../logger.js';
+import { SwrCache, type SwrCacheOptions } from './swr-cache.js';
 
 const TTL_MS = 60_000;
+/** Autocomplete gets a list up to this old at once while a background load refreshes it. */
+const STALE_MS = 10 * 60_000;
 const MAX_ENTRIES = 5_000;
 /** Trait names for labels come from at most this many of a member's characters. */
 const NAME_INDEX_CHARACTERS = 10;
@@ -35,58 +39,33 @@ export function requireCampaignId(defaultCampaignId: string | null): string {
   return defaultCampaignId;
 }
 
-/** A keyed cache whose entries expire; concurrent loads of one key share a request. */
-class ExpiringMap<T> {
-  private readonly entries = new Map<string, { value: T; until: number }>();
-  private readonly loading = new Map<string, Promise<T>>();
-
-  constructor(private readonly now: () => number) {}
-
-  get(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit !== undefined && hit.until > this.now()) return Promise.resolve(hit.value);
-    const running = this.loading.get(key);
-    if (running !== undefined) return running;
-    const p = load()
-      .then((value) => {
-        // A load that was invalidated while in flight must not store its stale answer.
-        if (this.loading.get(key) === p) {
-          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-          this.entries.set(key, { value, until: this.now() + TTL_MS });
-        }
-        return value;
-      })
-      .finally(() => {
-        if (this.loading.get(key) === p) this.loading.delete(key);
-      });
-    this.loading.set(key, p);
-    return p;
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-    this.loading.delete(key);
-  }
-}
-
 /**
  * What quickroll commands read on every keystroke and roll: a member's quickrolls, the characters
- * they play in a campaign, and each character's traits, kept for a minute. Warm, autocomplete
- * spends no API call and a roll spends exactly one (the roll itself). The bot's own writes
- * invalidate what they change.
+ * they play in a campaign, and each character's traits, fresh for a minute and then served stale
+ * (up to ten) while one background load refreshes them. Warm, autocomplete spends no API call
+ * and a roll spends exactly one (the roll itself). The bot's own writes invalidate what they
+ * change, and an invalidated list is loaded again before it is served.
  */
 export class QuickrollCatalog {
-  private readonly quickrollLists: ExpiringMap<Quickroll[]>;
-  private readonly characterLists: ExpiringMap<Character[]>;
-  private readonly traitLists: ExpiringMap<CharacterTrait[]>;
+  private readonly quickrollLists: SwrCache<Quickroll[]>;
+  private readonly characterLists: SwrCache<Character[]>;
+  private readonly traitLists: SwrCache<CharacterTrait[]>;
 
   constructor(
     private readonly api: ValentinaClient,
     now: () => number,
+    log?: Pick<Logger, 'warn'>,
   ) {
-    this.quickrollLists = new ExpiringMap(now);
-    this.characterLists = new ExpiringMap(now);
-    this.traitLists = new ExpiringMap(now);
+    const opts = (list: string): SwrCacheOptions => ({
+      ttlMs: TTL_MS,
+      staleMs: STALE_MS,
+      maxEntries: MAX_ENTRIES,
+      now,
+      onRefreshError: (err, key) => log?.warn({ err, key, list }, 'background refresh failed; serving the cached list'),
+    });
+    this.quickrollLists = new SwrCache(opts('quickrolls'));
+    this.characterLists = new SwrCache(opts('characters'));
+    this.traitLists = new SwrCache(opts('traits'));
   }
 
   quickrolls(companyId: string, userId: string): Promise<Quickroll[]> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CharacterSchema, CharacterTraitSchema, ValentinaClient, type Character } from '../../src/api/index.js';
 import { chooseCharacter, closestNames, editDistance, MissingTraitsError, rollableCharacters } from '../../src/domain/characters.js';
 import { InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../../src/domain/errors.js';
@@ -200,9 +200,20 @@ describe('rollQuickroll against the fake Valentina', () => {
     expect(roll[0]?.idempotencyKey).toBe('i2:roll');
   });
 
-  it('loads again once the cache has expired', async () => {
-    await catalog.quickrolls(player.companyId, player.userId);
+  it('once the cache has expired answers from it at once and refreshes it with one background load', async () => {
+    const cached = await catalog.quickrolls(player.companyId, player.userId);
     now += 61_000;
+    const before = fake.requests.length;
+    const stale = await Promise.all([catalog.quickrolls(player.companyId, player.userId), catalog.quickrolls(player.companyId, player.userId)]);
+    expect(stale[0]).toBe(cached);
+    expect(stale[1]).toBe(cached);
+    await vi.waitFor(async () => expect(await catalog.quickrolls(player.companyId, player.userId)).not.toBe(cached));
+    expect(fake.requests.length - before).toBe(1);
+  });
+
+  it('waits for the API once the cache is older than the stale bound', async () => {
+    await catalog.quickrolls(player.companyId, player.userId);
+    now += 11 * 60_000;
     const again = await requestsDuring(() => catalog.quickrolls(player.companyId, player.userId));
     expect(again).toHaveLength(1);
   });

@@ -1,0 +1,73 @@
+export interface SwrCacheOptions {
+  /** Within this age an entry is fresh and served as is. */
+  ttlMs: number;
+  /** Past the TTL but within this age an entry is served at once while one background load refreshes it. */
+  staleMs: number;
+  /** Crude bound on memory: the cache empties when it would grow past this many keys. */
+  maxEntries: number;
+  now: () => number;
+  /** A failed background refresh; the stale value keeps being served until `staleMs`. */
+  onRefreshError?: (err: unknown, key: string) => void;
+}
+
+interface Entry<T> {
+  value: T;
+  loadedAt: number;
+}
+
+/**
+ * A keyed stale-while-revalidate cache. Autocomplete must answer fast, so an expired entry is
+ * answered from memory while a single background load replaces it; only a missing, invalidated
+ * or too old entry makes the caller wait. Concurrent loads of one key share one request.
+ */
+export class SwrCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly loading = new Map<string, Promise<T>>();
+
+  constructor(private readonly opts: SwrCacheOptions) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      const age = this.opts.now() - hit.loadedAt;
+      if (age < this.opts.ttlMs) return Promise.resolve(hit.value);
+      if (age < this.opts.staleMs) {
+        // Handled here, so a failing refresh is never an unhandled rejection.
+        this.start(key, load).catch((err: unknown) => this.opts.onRefreshError?.(err, key));
+        return Promise.resolve(hit.value);
+      }
+    }
+    return this.start(key, load);
+  }
+
+  /** The next read of the key waits for a fresh load; a load already in flight is not stored. */
+  delete(key: string): void {
+    this.entries.delete(key);
+    this.loading.delete(key);
+  }
+
+  private start(key: string, load: () => Promise<T>): Promise<T> {
+    const running = this.loading.get(key);
+    if (running !== undefined) return running;
+    let loaded: Promise<T>;
+    try {
+      loaded = load();
+    } catch (err) {
+      loaded = Promise.reject(err);
+    }
+    const p: Promise<T> = loaded
+      .then((value) => {
+        // A load that was invalidated while in flight must not store its possibly outdated answer.
+        if (this.loading.get(key) === p) {
+          if (this.entries.size >= this.opts.maxEntries && !this.entries.has(key)) this.entries.clear();
+          this.entries.set(key, { value, loadedAt: this.opts.now() });
+        }
+        return value;
+      })
+      .finally(() => {
+        if (this.loading.get(key) === p) this.loading.delete(key);
+      });
+    this.loading.set(key, p);
+    return p;
+  }
+}
