@@ -1,10 +1,7 @@
 import type { Campaign, User, ValentinaClient } from '../api/index.js';
 import type { Logger } from '../logger.js';
-import { SwrCache, type SwrCacheOptions } from './swr-cache.js';
+import { listCacheOptions, SwrCache } from './swr-cache.js';
 
-const TTL_MS = 60_000;
-/** An autocomplete gets a list up to this old at once while a background load refreshes it. */
-const STALE_MS = 10 * 60_000;
 const MAX_ENTRIES = 1_000;
 
 /**
@@ -22,13 +19,7 @@ export class CompanyDirectory {
     now: () => number,
     log?: Pick<Logger, 'warn'>,
   ) {
-    const opts = (list: string): SwrCacheOptions => ({
-      ttlMs: TTL_MS,
-      staleMs: STALE_MS,
-      maxEntries: MAX_ENTRIES,
-      now,
-      onRefreshError: (err, companyId) => log?.warn({ err, companyId, list }, 'background refresh failed; serving the cached list'),
-    });
+    const opts = listCacheOptions(now, MAX_ENTRIES, log);
     this.users = new SwrCache(opts('users'));
     this.campaigns = new SwrCache(opts('campaigns'));
   }

@@ -2,11 +2,8 @@ import type { Character, CharacterTrait, Quickroll, ValentinaClient } from '../a
 import { chooseCharacter, closestNames, rollableCharacters, traitLines, type TraitLine } from './characters.js';
 import { InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
 import type { Logger } from '../logger.js';
-import { SwrCache, type SwrCacheOptions } from './swr-cache.js';
+import { listCacheOptions, SwrCache } from './swr-cache.js';
 
-const TTL_MS = 60_000;
-/** Autocomplete gets a list up to this old at once while a background load refreshes it. */
-const STALE_MS = 10 * 60_000;
 const MAX_ENTRIES = 5_000;
 /** Trait names for labels come from at most this many of a member's characters. */
 const NAME_INDEX_CHARACTERS = 10;
@@ -56,13 +53,7 @@ export class QuickrollCatalog {
     now: () => number,
     log?: Pick<Logger, 'warn'>,
   ) {
-    const opts = (list: string): SwrCacheOptions => ({
-      ttlMs: TTL_MS,
-      staleMs: STALE_MS,
-      maxEntries: MAX_ENTRIES,
-      now,
-      onRefreshError: (err, key) => log?.warn({ err, key, list }, 'background refresh failed; serving the cached list'),
-    });
+    const opts = listCacheOptions(now, MAX_ENTRIES, log);
     this.quickrollLists = new SwrCache(opts('quickrolls'));
     this.characterLists = new SwrCache(opts('characters'));
     this.traitLists = new SwrCache(opts('traits'));

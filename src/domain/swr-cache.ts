@@ -10,6 +10,25 @@ export interface SwrCacheOptions {
   onRefreshError?: (err: unknown, key: string) => void;
 }
 
+/** Fresh for a minute; an autocomplete gets a list up to ten minutes old at once while a background load refreshes it. */
+export const LIST_TTL_MS = 60_000;
+export const LIST_STALE_MS = 10 * 60_000;
+
+/** Options for the API-list caches, one per list kind, logging failed background refreshes. */
+export function listCacheOptions(
+  now: () => number,
+  maxEntries: number,
+  log?: { warn(obj: Record<string, unknown>, msg?: string): void },
+): (list: string) => SwrCacheOptions {
+  return (list) => ({
+    ttlMs: LIST_TTL_MS,
+    staleMs: LIST_STALE_MS,
+    maxEntries,
+    now,
+    onRefreshError: (err, key) => log?.warn({ err, key, list }, 'background refresh failed; serving the cached list'),
+  });
+}
+
 interface Entry<T> {
   value: T;
   loadedAt: number;
