@@ -16,7 +16,7 @@ export type FuzzActor = 'player' | 'unlinked';
 
 /**
  * - refuse: a private red error embed (and a public message it was pressed on stays as it was);
- * - private: any readable private answer, or an update of the member's own private message;
+ * - private — a readable private answer, or an update of the member's own private message;
  * - modal: a modal is the answer;
  * - choices: autocomplete choices within Discord's limits, none at all when `emptyChoices`.
  */

@@ -148,7 +148,7 @@ export function companyUser(ctx: RequestContext, company: CompanyRecord, id: str
   return user;
 }
 
-/** `requesting_user_id` lookup: any existing non-archived user, in any company (§1.3). */
+/** `requesting_user_id` lookup accepts every existing non-archived user, in any company (§1.3). */
 export function requester(ctx: RequestContext, id: string): UserRecord {
   const user = ctx.state.users.get(id.toLowerCase());
   if (!user || user.archived) throw serviceRule(`User ${id} not found`);
