@@ -8,7 +8,8 @@ import {
 } from 'discord.js';
 import { componentRoute, type CommandModule } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
-import { awardSingle, REASON_MAX } from '../../src/domain/awards/single-award.js';
+import { awardSingle, REASON_MAX, refuseIfNoOneAwardable } from '../../src/domain/awards/single-award.js';
+import { xpRuleFor } from '../../src/domain/awards/award-context.js';
 import { InvalidInputError } from '../../src/domain/errors.js';
 import { awardModalId, XP_NAMESPACE } from './ids.js';
 import { AMOUNT_OPTION_MAX, campaignOption, reasonOption } from './options.js';
@@ -19,6 +20,25 @@ import { undoRoutes } from './undo-routes.js';
 import { ledgerRoutes, logRoute, showRoute } from './view-routes.js';
 
 export const AWARD_XP_MENU = 'Award XP';
+
+/** How long the "Award XP" menu may spend checking permission before it shows the form anyway. */
+const PRECHECK_BUDGET_MS = 1_200;
+
+/** Runs `check`; its refusal propagates if it comes within `ms`, otherwise the caller goes on. */
+async function withinBudget(ms: number, check: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  const running = check();
+  // A check that loses the race must not become an unhandled rejection.
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const member = (description: string, required: boolean) => ({ name: 'member', description, type: ApplicationCommandOptionType.User, required }) as const;
 const amount = (description: string, required: boolean) =>
@@ -102,12 +122,17 @@ export const xp: CommandModule = {
   },
   userMenus: {
     [AWARD_XP_MENU]: {
-      // The modal must be the first answer: only checks without I/O run before it.
+      // The modal must be the first answer, so the permission check gets a short budget: members
+      // who may not award hear so before filling a form; a slow check leaves it to the submit.
       ack: 'none',
-      async run(interaction, { respond }) {
+      async run(interaction, { deps, respond }) {
         requireGuildId(interaction);
         const target = interaction.targetUser;
         if (target.bot) throw new InvalidInputError('Bots cannot receive XP. Pick a person.');
+        await withinBudget(PRECHECK_BUDGET_MS, async () => {
+          const actor = await awardActor(deps, interaction);
+          refuseIfNoOneAwardable(await xpRuleFor(deps, actor), actor, 'XP_ADD');
+        });
         await respond.showModal(awardModal(interaction.user.id, target.id, target.globalName ?? target.username));
       },
     },

@@ -596,7 +596,7 @@ function rows(): Row[] {
       allowed: staff,
       fire: (c) => fired(press(c, `xp:log:1:${c.actor.discordId}:0:${c.world.members.player2.discordId}:-`)),
     },
-    { name: '"Award XP" on a member (opens the form)', covers: ['menu:Award XP'], kind: 'modal', allowed: everyone, fire: (c) => fired(c.world.discord.userContextMenu('Award XP', c.world.members.player2.discordId, c.at)) },
+    { name: '"Award XP" on a member (opens the form)', covers: ['menu:Award XP'], kind: 'modal', allowed: (role, cfg) => mayAward(role, cfg, true), fire: (c) => fired(c.world.discord.userContextMenu('Award XP', c.world.members.player2.discordId, c.at)) },
     {
       name: '"Award XP" form submitted (another member)',
       covers: ['component:xp:award-modal'],

@@ -146,6 +146,12 @@ for (const kind of worldStores()) {
 
       const onBot = world.discord.userContextMenu('Award XP', DICEBOT, ctx('storyteller'));
       expect(JSON.stringify((await onBot.response()).data)).toContain('Bots cannot receive XP');
+
+      // A player hears who may award before filling any form.
+      const byPlayer = world.discord.userContextMenu('Award XP', world.members.player2.discordId, ctx('player'));
+      const refusal = await byPlayer.response();
+      expect(refusal.type).toBe(4);
+      expect(JSON.stringify(refusal.data)).toContain('Only Storyteller and Admin users may award or remove XP');
     });
 
     it('lets the awarder undo once, refuses others, and edits the receipt', async () => {
