@@ -1,30 +1,10 @@
-import type { APIActionRowComponent, APIAttachment, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
+import type { APIAttachment } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InteractionHandle } from '../fakes/discord/interactions.js';
 import { startWorld, type World } from './harness.js';
-import { EPHEMERAL, embedText, finalAnswer } from './support/replies.js';
+import { controls, customId, embedText, EPHEMERAL, finalAnswer, firstFollowup } from './support/replies.js';
 
 /** Small enough that a lying attachment is cheap to serve, large enough for real files. */
 const MAX_BYTES = 200_000;
-
-/** A private follow-up to a component press (the pressed message itself stays as it was). */
-async function whisperTo(handle: InteractionHandle): Promise<APIMessage> {
-  const hasEmbed = (m: APIMessage) => (m.embeds ?? []).length > 0;
-  await handle.waitFor((h) => h.followups().some(hasEmbed));
-  const found = handle.followups().find(hasEmbed);
-  if (found === undefined) throw new Error('no follow-up');
-  return found;
-}
-
-function buttons(message: APIMessage | undefined): APIButtonComponent[] {
-  return (message?.components ?? []).flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components);
-}
-
-function button(message: APIMessage | undefined, label: string): string {
-  const found = buttons(message).find((b) => 'label' in b && b.label === label);
-  if (found === undefined || !('custom_id' in found)) throw new Error(`no ${label} button in ${JSON.stringify(message?.components)}`);
-  return found.custom_id;
-}
 
 function png(size: number, seed = 7): Uint8Array {
   const bytes = new Uint8Array(size);
@@ -148,47 +128,47 @@ describe('assets end to end', () => {
     const first = await finalAnswer(list);
     expect((first.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(first.embeds?.[0]?.footer?.text).toBe('Your assets · 1 of 3');
-    expect(buttons(first).map((b) => ('label' in b ? b.label : ''))).toEqual(['Prev', 'Next', 'Delete']);
+    expect(controls(first).map((c) => c.label ?? '')).toEqual(['Prev', 'Next', 'Delete']);
 
-    const next = world.discord.button(button(first, 'Next'), { ...ctx('player'), message: first });
+    const next = world.discord.button(customId(first, 'Next'), { ...ctx('player'), message: first });
     await next.waitFor((h) => h.original()?.embeds?.[0]?.footer?.text === 'Your assets · 2 of 3');
     const second = next.original();
     expect(second?.embeds?.[0]?.title).toBe('map.png');
 
     // Someone else pressing the private list's buttons is told politely.
-    const intruder = await finalAnswer(world.discord.button(button(second, 'Delete'), { ...ctx('player2'), message: first }));
+    const intruder = await finalAnswer(world.discord.button(customId(second, 'Delete'), { ...ctx('player2'), message: first }));
     expect(embedText(intruder)).toContain("someone else's command");
 
-    const ask = world.discord.button(button(second, 'Delete'), { ...ctx('player'), message: first });
+    const ask = world.discord.button(customId(second, 'Delete'), { ...ctx('player'), message: first });
     await ask.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Delete this asset?');
     const prompt = ask.original();
-    const cancel = world.discord.button(button(prompt, 'Cancel'), { ...ctx('player'), message: first });
+    const cancel = world.discord.button(customId(prompt, 'Cancel'), { ...ctx('player'), message: first });
     await cancel.waitFor((h) => h.original()?.embeds?.[0]?.footer?.text === 'Your assets · 2 of 3');
     expect(world.valentina.state.listAssets(playerId)).toHaveLength(3);
 
-    const ask2 = world.discord.button(button(cancel.original(), 'Delete'), { ...ctx('player'), message: first });
+    const ask2 = world.discord.button(customId(cancel.original(), 'Delete'), { ...ctx('player'), message: first });
     await ask2.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Delete this asset?');
-    const confirmId = button(ask2.original(), 'Delete');
+    const confirmId = customId(ask2.original(), 'Delete');
     const confirm = world.discord.button(confirmId, { ...ctx('player'), message: first });
     await confirm.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Asset deleted');
     expect(embedText(confirm.original())).toContain('`map.png` was deleted for good.');
     expect(world.valentina.state.listAssets(playerId).map((a) => a.original_filename)).toEqual(['portrait.png', 'notes.txt']);
 
-    const again = await whisperTo(world.discord.button(confirmId, { ...ctx('player'), message: first }));
+    const again = await firstFollowup(world.discord.button(confirmId, { ...ctx('player'), message: first }));
     expect((again.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(embedText(again)).toContain('no longer exists');
     expect(world.valentina.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/assets/'))).toHaveLength(1);
 
-    const back = world.discord.button(button(confirm.original(), 'Back to the list'), { ...ctx('player'), message: first });
+    const back = world.discord.button(customId(confirm.original(), 'Back to the list'), { ...ctx('player'), message: first });
     await back.waitFor((h) => h.original()?.embeds?.[0]?.footer?.text === 'Your assets · 2 of 2');
   });
 
   it('shows Delete to a storyteller but not to another player; one asset has no page buttons', async () => {
     const theirs = await finalAnswer(world.discord.slash('asset', { ...ctx('player'), subcommand: 'list', options: { member: { user: world.members.player2.discordId } } }));
     expect(embedText(theirs)).toContain(`Owner: <@${world.members.player2.discordId}>`);
-    expect(buttons(theirs)).toEqual([]);
+    expect(controls(theirs)).toEqual([]);
     const staff = await finalAnswer(world.discord.slash('asset', { ...ctx('storyteller'), subcommand: 'list', options: { member: { user: world.members.player2.discordId } } }));
-    expect(buttons(staff).map((b) => ('label' in b ? b.label : ''))).toEqual(['Delete']);
+    expect(controls(staff).map((c) => c.label ?? '')).toEqual(['Delete']);
     const empty = await finalAnswer(world.discord.slash('asset', { ...ctx('admin'), subcommand: 'list' }));
     expect(embedText(empty)).toContain('You have no assets yet.');
   });

@@ -1,8 +1,7 @@
-import type { APIActionRowComponent, APIButtonComponent, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/discord/interactions.js';
 import { startWorld, type World } from './harness.js';
-import { EPHEMERAL, embedText, finalAnswer } from './support/replies.js';
+import { controls, customId, embedText, EPHEMERAL, finalAnswer, firstFollowup } from './support/replies.js';
 
 /** Mixed case, markdown, a code block, line breaks, inner spacing and would-be pings. */
 const RICH = [
@@ -24,24 +23,6 @@ interface TextInput {
   max_length?: number;
   value?: string;
   required?: boolean;
-}
-
-async function whisperTo(handle: InteractionHandle): Promise<APIMessage> {
-  const hasEmbed = (m: APIMessage) => (m.embeds ?? []).length > 0;
-  await handle.waitFor((h) => h.followups().some(hasEmbed));
-  const found = handle.followups().find(hasEmbed);
-  if (found === undefined) throw new Error('no follow-up');
-  return found;
-}
-
-function buttons(message: APIMessage | undefined): APIButtonComponent[] {
-  return (message?.components ?? []).flatMap((row) => (row as APIActionRowComponent<APIButtonComponent>).components);
-}
-
-function button(message: APIMessage | undefined, label: string): string {
-  const found = buttons(message).find((b) => 'label' in b && b.label === label);
-  if (found === undefined || !('custom_id' in found)) throw new Error(`no ${label} button in ${JSON.stringify(message?.components)}`);
-  return found.custom_id;
 }
 
 /** The modal a command answered with: its custom_id and text inputs by id. */
@@ -77,7 +58,7 @@ describe('notes end to end', () => {
     expect((reply.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(reply.embeds?.[0]?.title).toBe('Session 12: tHe PRINCE');
     expect(reply.embeds?.[0]?.description).toBe(RICH);
-    expect(buttons(reply).map((b) => ('label' in b ? b.label : ''))).toEqual(['Share to channel']);
+    expect(controls(reply).map((c) => c.label ?? '')).toEqual(['Share to channel']);
 
     const stored = notesOf('player');
     expect(stored.map((n) => [n.title, n.content])).toEqual([['Session 12: tHe PRINCE', RICH]]);
@@ -121,7 +102,7 @@ describe('notes end to end', () => {
     expect((view.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(view.embeds?.[0]?.description).toBe(RICH);
 
-    const share = world.discord.button(button(view, 'Share to channel'), { ...ctx('player'), message: view });
+    const share = world.discord.button(customId(view, 'Share to channel'), { ...ctx('player'), message: view });
     const posted = await finalAnswer(share);
     expect((posted.flags ?? 0) & EPHEMERAL).toBe(0);
     expect(posted.embeds?.[0]?.title).toBe('Session 12: tHe PRINCE');
@@ -175,7 +156,7 @@ describe('notes end to end', () => {
 
   it('lists notes ten to a page, with page buttons only when needed', async () => {
     const single = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'list' }));
-    expect(buttons(single)).toEqual([]);
+    expect(controls(single)).toEqual([]);
     expect(single.embeds?.[0]?.footer?.text).toBe('2 notes · read one with /note view');
 
     for (let i = 1; i <= 12; i++) world.valentina.state.addNote(world.members.storyteller.userId ?? '', { title: `Scene ${i}`, content: `What happened in scene ${i}` });
@@ -183,7 +164,7 @@ describe('notes end to end', () => {
     expect((first.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(first.embeds?.[0]?.fields).toHaveLength(10);
     expect(first.embeds?.[0]?.footer?.text).toBe('Page 1 of 2 · 12 notes · read one with /note view');
-    const next = world.discord.button(button(first, 'Next'), { ...ctx('storyteller'), message: first });
+    const next = world.discord.button(customId(first, 'Next'), { ...ctx('storyteller'), message: first });
     await next.waitFor((h) => h.original()?.embeds?.[0]?.footer?.text?.startsWith('Page 2 of 2') === true);
     expect(next.original()?.embeds?.[0]?.fields?.map((f) => f.name)).toEqual(['11. Scene 11', '12. Scene 12']);
 
@@ -197,21 +178,21 @@ describe('notes end to end', () => {
     expect((prompt.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(prompt.embeds?.[0]?.title).toBe('Delete this note?');
 
-    const intruder = await finalAnswer(world.discord.button(button(prompt, 'Delete'), { ...ctx('player2'), message: prompt }));
+    const intruder = await finalAnswer(world.discord.button(customId(prompt, 'Delete'), { ...ctx('player2'), message: prompt }));
     expect(embedText(intruder)).toContain("someone else's command");
 
-    const cancel = world.discord.button(button(prompt, 'Cancel'), { ...ctx('player'), message: prompt });
+    const cancel = world.discord.button(customId(prompt, 'Cancel'), { ...ctx('player'), message: prompt });
     await cancel.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Cancelled');
     expect(world.valentina.state.getNote(note?.id ?? '')?.archived).toBe(false);
 
     const prompt2 = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'delete', options: { note: note?.id ?? '' } }));
-    const confirmId = button(prompt2, 'Delete');
+    const confirmId = customId(prompt2, 'Delete');
     const confirm = world.discord.button(confirmId, { ...ctx('player'), message: prompt2 });
     await confirm.waitFor((h) => h.original()?.embeds?.[0]?.title === 'Note deleted');
-    expect(buttons(confirm.original())).toEqual([]);
+    expect(controls(confirm.original())).toEqual([]);
     expect(world.valentina.state.getNote(note?.id ?? '')?.archived).toBe(true);
 
-    const again = await whisperTo(world.discord.button(confirmId, { ...ctx('player'), message: prompt2 }));
+    const again = await firstFollowup(world.discord.button(confirmId, { ...ctx('player'), message: prompt2 }));
     expect(embedText(again)).toContain('That note was already deleted.');
     expect(world.valentina.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/notes/'))).toHaveLength(1);
   });
