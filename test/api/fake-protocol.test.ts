@@ -225,7 +225,7 @@ describe('fault injection, latency and the request log', () => {
 });
 
 describe('the OpenAPI validator', () => {
-  const FIXTURES = new URL('../../../shared/valentina-api/fixtures/', import.meta.url);
+  const FIXTURES = new URL('../../docs/valentina-api/fixtures/', import.meta.url);
   const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
   const validator = new OpenApiValidator();
 

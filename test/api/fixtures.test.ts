@@ -26,7 +26,7 @@ import {
 } from '../../src/api/index.js';
 import { IDS, harness, json } from './helpers/scripted-fetch.js';
 
-const DIR = new URL('../../../shared/valentina-api/fixtures/', import.meta.url);
+const DIR = new URL('../../docs/valentina-api/fixtures/', import.meta.url);
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const read = (file: string): unknown => JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as unknown;
 

@@ -19,9 +19,9 @@ export const IDS = {
   category: '68c1ef2b9b8c7d6e5f4a3b30',
 } as const;
 
-const FIXTURES = new URL('../../../../shared/valentina-api/fixtures/', import.meta.url);
+const FIXTURES = new URL('../../../docs/valentina-api/fixtures/', import.meta.url);
 
-/** A fixture body from ../shared/valentina-api/fixtures, freshly parsed. */
+/** A fixture body from docs/valentina-api/fixtures, freshly parsed. */
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as unknown;
 }

@@ -1,6 +1,6 @@
 /**
  * A contract-faithful, in-memory fake of the Valentina Noir REST API (March 2026 era,
- * `../shared/valentina-api/CONTRACT.md`) for tests and benchmarks. It listens on 127.0.0.1
+ * `docs/valentina-api/CONTRACT.md`) for tests and benchmarks. It listens on 127.0.0.1
  * only, checks every response it sends against the OpenAPI document, and exposes its state.
  *
  * ```ts

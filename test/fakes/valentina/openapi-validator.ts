@@ -9,7 +9,7 @@ const addFormats = addFormatsModule.default;
 
 /** The shared contract document; override with VALENTINA_OPENAPI_PATH. */
 export const DEFAULT_OPENAPI_PATH = process.env['VALENTINA_OPENAPI_PATH']
-  ?? fileURLToPath(new URL('../../../../shared/valentina-api/valentina-v1.openapi.json', import.meta.url));
+  ?? fileURLToPath(new URL('../../../docs/valentina-api/valentina-v1.openapi.json', import.meta.url));
 
 const DOC_ID = 'https://fake-valentina.invalid/openapi.json';
 
