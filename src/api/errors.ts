@@ -123,13 +123,21 @@ export class APIConnectionError extends ValentinaError {
   readonly method: HttpMethod;
   readonly path: string;
   override readonly cause: ErrorCauseSummary | undefined;
+  /** True when the request cannot have reached the server (connection refused, name not resolved). */
+  readonly unsent: boolean;
 
-  constructor(init: { method: HttpMethod; path: string; cause?: ErrorCauseSummary | undefined; message?: string }) {
+  constructor(init: { method: HttpMethod; path: string; cause?: ErrorCauseSummary | undefined; message?: string; unsent?: boolean }) {
     const reason = init.cause === undefined ? '' : `: ${init.cause.message}${init.cause.code === undefined ? '' : ` (${init.cause.code})`}`;
     super(init.message ?? `${init.method} ${init.path} could not reach the Valentina API${reason}`);
     this.method = init.method;
     this.path = init.path;
     this.cause = init.cause;
+    this.unsent = init.unsent ?? false;
+  }
+
+  /** A write that may have reached the server without an answer: it may or may not have been applied. */
+  get ambiguousWrite(): boolean {
+    return this.method !== 'GET' && !this.unsent;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type InvalidParameter,
 } from './errors.js';
 import { ProblemDetailsSchema } from './models.js';
-import { backoffDelayMs, parseRetryAfterSeconds, rateLimitDelaySeconds, shouldRetry } from './retry.js';
+import { backoffDelayMs, isUnsentCode, parseRetryAfterSeconds, rateLimitDelaySeconds, shouldRetry } from './retry.js';
 import { prettifyIssues } from './validate.js';
 
 /** The part of a logger the client uses; pino satisfies it. */
@@ -159,10 +159,17 @@ export class Transport {
         continue;
       }
 
+      const unsent = result.kind === 'network' && isUnsentCode(result.cause.code);
       const error =
         result.kind === 'timeout'
           ? new APITimeoutError({ method: spec.method, path: logPath, timeoutMs: o.timeoutMs })
-          : new APIConnectionError({ method: spec.method, path: logPath, cause: result.cause });
+          : new APIConnectionError({ method: spec.method, path: logPath, cause: result.cause, unsent });
+      const outcome = result.kind === 'timeout' ? { kind: 'timeout' as const } : { kind: 'network' as const, unsent };
+      if (!shouldRetry(outcome, { write: isWrite(spec.method) })) {
+        o.logger?.debug({ ...base, error: result.kind }, 'valentina request');
+        o.logger?.warn({ ...base, error: result.kind }, 'valentina write not confirmed; not re-sent');
+        throw error;
+      }
       if (retriesLeft <= 0) {
         o.logger?.debug({ ...base, error: result.kind }, 'valentina request');
         o.logger?.warn({ ...base, error: result.kind }, 'valentina request failed, retries exhausted');
@@ -281,6 +288,11 @@ export class Transport {
     }
     return out;
   }
+}
+
+/** Methods that change state on the server. */
+function isWrite(method: HttpMethod): boolean {
+  return method !== 'GET';
 }
 
 function parseJson(text: string): unknown {
