@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RateLimitError, ServerError, ValidationError, type CampaignExperience } from '../../src/api/index.js';
-import { AwardService, RECOVERY_WINDOW_MS, type AwardApi, type AwardRequest, type AwardScheduler, type ExperienceWriter } from '../../src/domain/awards/award-service.js';
+import { AwardService, LEASE_MS, RECOVERY_WINDOW_MS, type AwardApi, type AwardRequest, type AwardScheduler, type ExperienceWriter } from '../../src/domain/awards/award-service.js';
 import { readLedger, LEDGER_PAGE_SIZE } from '../../src/domain/awards/ledger.js';
 import { mapLimit } from '../../src/domain/awards/map-limit.js';
 import { confirmScene, retryScene, SCENE_CONCURRENCY, SCENE_DRAFT_KIND } from '../../src/domain/awards/scene.js';
@@ -256,6 +256,31 @@ describe('AwardService.recover', () => {
     expect(entry?.error).toContain('one-hour window');
   });
 
+  it('leaves an entry alone while another process holds its lease, and takes it over once the lease ran out', async () => {
+    const other = new AwardService(api, store.awards, () => now, silent, { owner: 'other-process' });
+    try {
+      // The other process journalled it and is (as far as anyone knows) still calling the API.
+      await other.begin(request({ key: 'theirs-in-flight' }));
+      now += LEASE_MS - 1;
+      expect(await awards.recover({ ownsGuild: () => true })).toEqual([]);
+      expect(api.calls).toHaveLength(0);
+      now += 1;
+      const reports = await awards.recover({ ownsGuild: () => true });
+      expect(reports.map((r) => [r.entry.key, r.outcome])).toEqual([['theirs-in-flight', 'applied']]);
+      expect(api.calls).toHaveLength(1);
+      // Two recoveries racing for one expired lease: exactly one gets it.
+      await other.begin(request({ key: 'contested', targetUserId: 'p2', targetDiscordId: 'd-p2' }));
+      now += LEASE_MS;
+      const third = new AwardService(api, store.awards, () => now, silent, { owner: 'third-process' });
+      const both = await Promise.all([awards.recover({ ownsGuild: () => true }), third.recover({ ownsGuild: () => true })]);
+      expect(both.flat().map((r) => r.entry.key)).toEqual(['contested']);
+      expect(api.calls.filter((c) => c.key === 'contested')).toHaveLength(1);
+      await third.dispose();
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it("leaves another shard's young entries alone", async () => {
     await awards.begin(request({ key: 'theirs', guildId: 'g-other' }));
     const reports = await awards.recover({ ownsGuild: (g) => g === 'g1' });
@@ -266,6 +291,7 @@ describe('AwardService.recover', () => {
 
   it('reports a recovered award the API refuses as failed', async () => {
     await awards.begin(request({ key: 'short', kind: 'XP_REMOVE', amount: 50 }));
+    now += LEASE_MS;
     const reports = await awards.recover({ ownsGuild: () => true });
     expect(reports.map((r) => r.outcome)).toEqual(['failed']);
     expect((await store.awards.getByKey('short'))?.error).toContain('Not enough XP');
@@ -274,6 +300,7 @@ describe('AwardService.recover', () => {
   it('turns the original UNDONE when a recovered undo applies', async () => {
     const original = (await awards.apply(request())).entry;
     await awards.begin(request({ key: 'i1:award:undo', kind: 'XP_REMOVE', undoOf: original.id }));
+    now += LEASE_MS;
     await awards.recover({ ownsGuild: () => true });
     expect((await store.awards.get(original.id))?.status).toBe('UNDONE');
     expect(api.xpOf('p1').xp_current).toBe(0);

@@ -27,6 +27,7 @@ function entry(over: Partial<AwardEntry> = {}): AwardEntry {
     status: 'APPLIED',
     result: { xpCurrent: 25, xpTotal: 35, coolPoints: 2 },
     error: null,
+    failure: null,
     undoOf: null,
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_500,
