@@ -90,6 +90,20 @@ const EnvSchema = z.object({
       }
       return ids;
     }),
+  AWARD_RECOVERY_INTERVAL_MS: intFromEnv(60_000, 1_000, 3_600_000),
+  AWARD_RESEND_GAP_MS: intFromEnv(15_000, 0, 600_000),
+  AWARD_SETTLE_DELAYS_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [15_000, 60_000, 5 * 60_000, 15 * 60_000];
+      const delays = v.split(',').map((s) => Number(s.trim()));
+      if (delays.some((n) => !Number.isSafeInteger(n) || n < 100 || n > 3_600_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of waits in ms (100 to 3600000), like 15000,60000' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
   ASSET_MAX_BYTES: intFromEnv(10_000_000, 1, 10_000_000),
   ASSET_ALLOWED_TYPES: listFromEnv(DEFAULT_ASSET_TYPES),
   ASSET_ALLOWED_HOSTS: listFromEnv(['cdn.discordapp.com', 'media.discordapp.net']),
@@ -109,6 +123,14 @@ export interface Config {
   readonly apiTimeoutMs: number;
   readonly identityTtlMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly awards: {
+    /** How often this process looks for PENDING awards whose lease ran out (another process stopped). */
+    readonly recoveryIntervalMs: number;
+    /** Least wait before re-sending an award whose last call may still be running at Valentina. */
+    readonly resendGapMs: number;
+    /** Waits between background attempts for an award Valentina did not confirm; the last repeats. */
+    readonly settleDelaysMs: readonly number[];
+  };
   /** Sharding across processes: this process runs `shardIds` of `shardCount` (0 = let Discord decide, one process). */
   readonly shardCount: number;
   readonly shardIds: readonly number[];
@@ -156,6 +178,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     apiTimeoutMs: e.API_TIMEOUT_MS,
     identityTtlMs: e.IDENTITY_TTL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    awards: Object.freeze({
+      recoveryIntervalMs: e.AWARD_RECOVERY_INTERVAL_MS,
+      resendGapMs: e.AWARD_RESEND_GAP_MS,
+      settleDelaysMs: Object.freeze(e.AWARD_SETTLE_DELAYS_MS),
+    }),
     shardCount: e.SHARD_COUNT,
     shardIds: Object.freeze(e.SHARD_IDS),
     assets: Object.freeze({

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Events, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
-import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
 import { CompanyDirectory } from './domain/directory.js';
@@ -19,7 +20,7 @@ import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
-import { recoverPendingAwards } from '../commands/xp/recovery.js';
+import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 
@@ -66,7 +67,14 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     attachments: new AttachmentDownloader(config.assets),
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
-    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
+    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' }), {
+      // Names this process in the journal's leases; readable in the database when debugging.
+      owner: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+      // Covers one award call: every attempt's timeout plus the client's longest retry waits.
+      leaseMs: 3 * config.apiTimeoutMs + 30_000,
+      resendGapMs: config.awards.resendGapMs,
+      delaysMs: config.awards.settleDelaysMs,
+    }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
@@ -92,8 +100,12 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       resolve();
     });
   });
-  // Awards a crash left pending are finished once the gateway has told us which guilds are ours.
-  void ready.then(() => recoverPendingAwards(client, deps)).catch((err: unknown) => log.error({ err }, 'award recovery failed'));
+  // Awards a crash or another process left pending are finished once the gateway has told us
+  // which guilds are ours, and then periodically.
+  let recovery: RecoveryLoop | undefined;
+  void ready.then(() => {
+    if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => {
@@ -101,14 +113,19 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       accepting = false;
       log.info({ reason, inFlight: router.inFlight }, 'shutting down');
       const drained = await Promise.race([
-        // Background award settles stop too; what they leave pending, start-up recovery finishes.
-        Promise.all([router.drain(), deps.awards.dispose()]).then(() => true),
+        // Background award settles stop too; what they leave pending, another process's recovery
+        // (or this bot's next start) finishes.
+        Promise.all([router.drain(), recovery?.stop()]).then(() => deps.awards.dispose()).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownTimeoutMs).unref()),
-      ]);
+      ]).catch((err: unknown) => {
+        log.warn({ err }, 'draining failed');
+        return false;
+      });
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
-      await client.destroy();
-      await deps.charts.close();
-      await closeQuietly(store, log);
+      // Each step is bounded and isolated: one that rejects or hangs must not keep the rest open.
+      await stopStep(log, 'discord client', () => client.destroy());
+      await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'store', () => store.close());
       log.info('stopped');
     })();
     return stopping;
@@ -118,11 +135,24 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   return { config, deps, client, router, ready, stop };
 }
 
-async function closeQuietly(store: Store, log: Logger): Promise<void> {
+/** How long one shutdown step may take before the bot moves on. */
+const STOP_STEP_MS = 5_000;
+
+async function stopStep(log: Logger, name: string, step: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await store.close();
+    const done = await Promise.race([
+      step().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), STOP_STEP_MS);
+        timer.unref();
+      }),
+    ]);
+    if (!done) log.warn({ step: name, timeoutMs: STOP_STEP_MS }, 'shutdown step timed out');
   } catch (err) {
-    log.warn({ err }, 'store close failed');
+    log.warn({ err, step: name }, 'shutdown step failed');
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -141,7 +171,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => bot.deps.log.error({ err }, 'unhandled rejection'));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void bot.stop(signal).then(() => process.exit(0));
+      void bot.stop(signal).finally(() => process.exit(0));
     });
   }
 }

@@ -419,10 +419,17 @@ describe('what members see of an unconfirmed award', () => {
     expect(text).not.toContain('failed');
     expect(JSON.stringify(waitingOnly.components)).not.toContain('scene-retry');
     const withFailure = renderSceneReceipt({
-      entries: [entry({ status: 'FAILED', result: null, error: 'rate limited' }), entry({ id: 10, status: 'PENDING', result: null })],
+      entries: [entry({ status: 'FAILED', result: null, error: 'rate limited', failure: 'definite' }), entry({ id: 10, status: 'PENDING', result: null })],
       campaignName: 'Camp',
       retryId: 'xp:scene-retry:1:1:b',
     });
     expect(JSON.stringify(withFailure.components)).toContain('Retry failed (1)');
+    // An award never confirmed may have been applied: it is listed, never offered for retry.
+    const neverConfirmed = renderSceneReceipt({
+      entries: [entry({ status: 'FAILED', result: null, error: 'never confirmed', failure: 'ambiguous' }), entry({ id: 10 })],
+      campaignName: 'Camp',
+      retryId: 'xp:scene-retry:1:1:b',
+    });
+    expect(JSON.stringify(neverConfirmed.components)).not.toContain('scene-retry');
   });
 });

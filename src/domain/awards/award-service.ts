@@ -56,6 +56,14 @@ export type AwardOutcome =
 export const RECOVERY_WINDOW_MS = 55 * 60_000;
 
 /**
+ * Whether a FAILED award may be sent again with its own key: only when Valentina refused it
+ * (nothing was applied) and while the API could still replay the key's answer.
+ */
+export function mayResend(entry: Pick<AwardEntry, 'status' | 'failure' | 'createdAt'>, now: number, windowMs = RECOVERY_WINDOW_MS): boolean {
+  return entry.status === 'FAILED' && entry.failure === 'definite' && now - entry.createdAt < windowMs;
+}
+
+/**
  * How long a lease covers one API call for an award: the client's timeout and retries, with room.
  * Another process takes a PENDING entry over only once its lease has run out.
  */
