@@ -65,6 +65,21 @@ const EnvSchema = z.object({
   VALENTINA_API_URL: z.string({ error: 'is required' }).pipe(httpUrl),
   VALENTINA_API_KEY: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   VALENTINA_COMPANY_ID: optionalString,
+  VALENTINA_GUILD_COMPANIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pairs: Array<{ guildId: string; companyId: string }> = [];
+      for (const item of (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+        const [guildId, companyId, extra] = item.split('=').map((s) => s.trim());
+        if (guildId === undefined || companyId === undefined || extra !== undefined || !SNOWFLAKE.test(guildId) || !/^[\w-]{1,64}$/.test(companyId)) {
+          ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of <server id>=<company id> pairs, like 123456789012345678=68c1f7d0a1b2c3d4e5f60718' });
+          return z.NEVER;
+        }
+        pairs.push({ guildId, companyId });
+      }
+      return pairs;
+    }),
   DATABASE_URL: optionalString,
   DATA_DIR: optionalString,
   DISCORD_API_URL: z.union([z.literal('').transform(() => undefined), httpUrl]).optional(),
@@ -114,7 +129,13 @@ export interface Config {
   readonly discordApplicationId: string;
   readonly valentinaApiUrl: string;
   readonly valentinaApiKey: string;
+  /** VALENTINA_COMPANY_ID: the company every guild uses unless it binds another one it may. */
   readonly defaultCompanyId: string | undefined;
+  /**
+   * VALENTINA_GUILD_COMPANIES: which companies each guild may bind with /setup company (besides
+   * the default). A company named here for a guild is one the operator bound to it.
+   */
+  readonly guildCompanies: ReadonlyMap<string, readonly string[]>;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly discordApiUrl: string | undefined;
@@ -170,6 +191,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     valentinaApiUrl: e.VALENTINA_API_URL,
     valentinaApiKey: e.VALENTINA_API_KEY,
     defaultCompanyId: e.VALENTINA_COMPANY_ID,
+    guildCompanies: guildCompanyMap(e.VALENTINA_GUILD_COMPANIES),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? 'data',
     discordApiUrl: e.DISCORD_API_URL,
@@ -191,6 +213,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedHosts: Object.freeze(e.ASSET_ALLOWED_HOSTS),
     }),
   });
+}
+
+function guildCompanyMap(pairs: ReadonlyArray<{ guildId: string; companyId: string }>): ReadonlyMap<string, readonly string[]> {
+  const map = new Map<string, string[]>();
+  for (const { guildId, companyId } of pairs) {
+    const list = map.get(guildId) ?? [];
+    if (!list.includes(companyId)) list.push(companyId);
+    map.set(guildId, list);
+  }
+  return map;
 }
 
 /** The values that must never reach a log line or a reply. */

@@ -61,7 +61,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     store,
     clock,
     identity: new IdentityService(api, store.memberLinks, { ttlMs: config.identityTtlMs, now: clock.now, log: log.child({ module: 'identity' }) }),
-    guilds: new GuildContextService(store.guildSettings, config.defaultCompanyId, clock.now),
+    guilds: new GuildContextService(store.guildSettings, { defaultCompanyId: config.defaultCompanyId, guildCompanies: config.guildCompanies }, clock.now),
     directory: new CompanyDirectory(api, clock.now, log.child({ module: 'directory' })),
     quickrolls: new QuickrollCatalog(api, clock.now, log.child({ module: 'quickrolls' })),
     attachments: new AttachmentDownloader(config.assets),

@@ -36,9 +36,12 @@ export class UnapprovedError extends UserFacingError {
 }
 
 export class NoCompanyError extends UserFacingError {
-  constructor() {
+  /** @param mayBind whether the operator allows this server some company it could bind now. */
+  constructor(mayBind = true) {
     super(
-      'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.',
+      mayBind
+        ? 'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.'
+        : "This server is not set up for any Valentina company. The bot's operator must allow one for it (`VALENTINA_GUILD_COMPANIES` or `VALENTINA_COMPANY_ID`, see the README).",
       'Not set up',
     );
   }
