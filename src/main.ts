@@ -70,8 +70,9 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' }), {
       // Names this process in the journal's leases; readable in the database when debugging.
       owner: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
-      // Covers one award call: every attempt's timeout plus the client's longest retry waits.
-      leaseMs: 3 * config.apiTimeoutMs + 30_000,
+      // Renewed while a call runs; after a crash, another process waits this long (more than the
+      // resend gap, during which the dead process's last request may still be running).
+      leaseMs: config.awards.resendGapMs + 5_000,
       resendGapMs: config.awards.resendGapMs,
       delaysMs: config.awards.settleDelaysMs,
     }),

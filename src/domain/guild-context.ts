@@ -44,11 +44,14 @@ export class GuildContextService {
   }
 
   /**
-   * The company a guild uses now: its /setup binding while the operator still allows it, else the
-   * default; null when there is none. A binding the operator withdrew is ignored, not trusted.
+   * The company a guild uses now: its /setup binding while the operator still allows it; else the
+   * one company the operator pinned it to; else the default; null when there is none. A binding
+   * the operator withdrew is ignored, not trusted.
    */
   companyOf(settings: GuildSettings): string | null {
     if (settings.companyId !== null && this.allowedCompanies(settings.guildId).includes(settings.companyId)) return settings.companyId;
+    const named = this.policy.guildCompanies.get(settings.guildId) ?? [];
+    if (named.length === 1 && named[0] !== undefined) return named[0];
     return this.policy.defaultCompanyId ?? null;
   }
 

@@ -64,10 +64,12 @@ export function mayResend(entry: Pick<AwardEntry, 'status' | 'failure' | 'create
 }
 
 /**
- * How long a lease covers one API call for an award: the client's timeout and retries, with room.
- * Another process takes a PENDING entry over only once its lease has run out.
+ * How long a lease lasts unless its holder renews it; the holder renews it every third of that
+ * while its API call runs. Another process takes a PENDING entry over only once its lease has run
+ * out, so a crashed process's awards are finished within about this long (plus a recovery pass).
+ * Never shorter than the resend gap: the crashed process's last request may still be running.
  */
-export const LEASE_MS = 2 * 60_000;
+export const LEASE_MS = 30_000;
 
 /**
  * After a call that timed out or lost its connection, the request may still be running at
@@ -185,8 +187,8 @@ export class AwardService {
     this.delaysMs = options.delaysMs ?? SETTLE_DELAYS_MS;
     this.windowMs = options.windowMs ?? RECOVERY_WINDOW_MS;
     this.owner = options.owner ?? randomUUID();
-    this.leaseMs = options.leaseMs ?? LEASE_MS;
     this.resendGapMs = options.resendGapMs ?? RESEND_GAP_MS;
+    this.leaseMs = Math.max(options.leaseMs ?? LEASE_MS, this.resendGapMs + 1_000);
   }
 
   private lease(now: number, until = now + this.leaseMs): AwardLease {
@@ -336,9 +338,11 @@ export class AwardService {
   private async execute(entry: AwardEntry, context: SettleContext): Promise<AwardOutcome> {
     const startedAt = this.now();
     let experience: CampaignExperience;
+    const heartbeat = this.renewWhileCalling(entry.key);
     try {
       experience = await this.call(entry);
     } catch (error) {
+      await heartbeat.stop();
       const kind = classifyAwardFailure(error);
       if (kind === 'unconfirmed') return this.awaitConfirmation(entry, context, error, startedAt);
       const message = describeAwardFailure(error, entry.key);
@@ -346,6 +350,7 @@ export class AwardService {
       this.log.warn({ err: error, entryId: entry.id, key: entry.key }, 'award failed');
       return { status: 'failed', entry: failed ?? entry, fresh: true, message, kind, error };
     }
+    await heartbeat.stop();
     const result: AwardResult = { xpCurrent: experience.xp_current, xpTotal: experience.xp_total, coolPoints: experience.cool_points };
     let applied: AwardEntry;
     try {
@@ -359,6 +364,22 @@ export class AwardService {
     }
     this.nudge(entry.companyId);
     return { status: 'applied', entry: applied, fresh: true };
+  }
+
+  /** Keeps this process's lease alive while a call runs, so a live process is never taken over. */
+  private renewWhileCalling(key: string): { stop(): Promise<void> } {
+    let renewing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      const now = this.now();
+      renewing = this.journal.acquireLease(key, this.lease(now), now).catch((err: unknown) => this.log.warn({ err, key }, 'award lease not renewed'));
+    }, Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await renewing;
+      },
+    };
   }
 
   private async recordApplied(entry: AwardEntry, result: AwardResult): Promise<AwardEntry> {
