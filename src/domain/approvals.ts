@@ -86,8 +86,11 @@ async function claimOrExplain(deps: ApprovalDeps, guildId: string, userId: strin
   if (await deps.store.approvalCards.claim(guildId, userId, actorDiscordId, now)) return;
   const card = await deps.store.approvalCards.get(guildId, userId);
   if (card?.status === 'HANDLING' && now - card.updatedAt > STALE_CLAIM_MS) {
-    deps.log.warn({ guildId, userId, heldBy: card.handledByDiscordId }, 'releasing a stale approval claim');
-    await deps.store.approvalCards.release(guildId, userId, now);
+    // Only a claim still untouched for STALE_CLAIM_MS is released: one another admin took (or
+    // refreshed) since our read stays theirs.
+    if (await deps.store.approvalCards.release(guildId, userId, now, { claimedBefore: now - STALE_CLAIM_MS })) {
+      deps.log.warn({ guildId, userId, heldBy: card.handledByDiscordId }, 'released a stale approval claim');
+    }
     if (await deps.store.approvalCards.claim(guildId, userId, actorDiscordId, now)) return;
   }
   throw new AlreadyHandledError(alreadyHandledMessage(await deps.store.approvalCards.get(guildId, userId)));
@@ -134,7 +137,7 @@ export async function decideApproval(
       user = await users.merge(decision.primaryUserId, pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:merge` });
     }
   } catch (err) {
-    await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now());
+    await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now(), { heldBy: actor.discordId });
     if (err instanceof UserFacingError) throw err;
     const described = describeError(err, input.idempotencyKey);
     deps.log[described.level]({ err, guildId, pendingUserId, decision: decision.kind }, 'approval decision failed');
