@@ -25,7 +25,7 @@ import { displayName } from '../../src/domain/members.js';
 import { userChoices } from '../../src/domain/user-admin.js';
 import type { Deps } from '../../src/deps.js';
 import { renderApprovalCard, type RenderedMessage } from '../../src/render/approval-card.js';
-import { renderMergeConfirm, renderMergePicker } from '../../src/render/approval-merge.js';
+import { renderMergeAdminConfirm, renderMergeConfirm, renderMergePicker } from '../../src/render/approval-merge.js';
 import { renderApprovalQueue } from '../../src/render/approval-queue.js';
 import { renderApprovalReceipt, renderApprovalReceiptEmbed } from '../../src/render/approval-receipt.js';
 import { renderNoticeEmbed } from '../../src/render/error-embed.js';
@@ -34,7 +34,10 @@ import {
   apiId,
   approveId,
   cardIds,
+  decodeExpiry,
   denyId,
+  encodeExpiry,
+  mergeAdminId,
   mergeFindId,
   mergeId,
   mergeNoId,
@@ -64,6 +67,9 @@ const definitions = [
     ],
   },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
+
+/** How long the explicit confirm of a merge into an ADMIN user stays usable. */
+const ADMIN_MERGE_CONFIRM_MS = 2 * 60_000;
 
 /** The card posted to the approvals channel (the announcer calls this). */
 export function approvalCardMessage(user: User): RenderedMessage {
@@ -148,7 +154,8 @@ function searchModal(pendingUserId: string, owner: string): ModalComponentData {
 
 async function mergePicker(deps: Deps, actor: Actor, pendingUserId: string, owner: string, query: string): Promise<RenderedMessage> {
   const pending = await openPending(deps, actor, pendingUserId);
-  const users = await deps.directory.listUsers(actor.companyId);
+  // The acting admin's own user is never a merge target (it would move their rights to another account).
+  const users = (await deps.directory.listUsers(actor.companyId)).filter((u) => u.id !== actor.link.userId);
   return renderMergePicker(
     pending,
     rankMergeCandidates(pending, users, query),
@@ -159,7 +166,7 @@ async function mergePicker(deps: Deps, actor: Actor, pendingUserId: string, owne
 
 async function mergeConfirm(deps: Deps, actor: Actor, pendingUserId: string, primaryUserId: string, owner: string): Promise<RenderedMessage> {
   const pending = await openPending(deps, actor, pendingUserId);
-  const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId);
+  const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId, actor.link.userId);
   return renderMergeConfirm(pending, primary, { confirm: mergeOkId.encode([pending.id, primary.id], owner), cancel: mergeNoId.encode([], owner) });
 }
 
@@ -204,7 +211,7 @@ export const approvals: CommandModule = {
         const actor = await requireAdmin(deps, interaction);
         const users = await deps.directory.listUsers(actor.companyId);
         const pending = users.find((u) => u.id === interaction.options.getString('pending', false));
-        const approved = users.filter((u) => u.role !== 'UNAPPROVED');
+        const approved = users.filter((u) => u.role !== 'UNAPPROVED' && u.id !== actor.link.userId);
         // Once the registration is chosen, its likeliest duplicates come first.
         const ordered = pending === undefined ? approved : [...approved].sort((a, b) => mergeScore(pending, b) - mergeScore(pending, a));
         return userChoices(ordered, interaction.options.getFocused(), (u) => `${displayName(u)} · ${u.email ?? 'no email'}`);
@@ -260,7 +267,29 @@ export const approvals: CommandModule = {
     }),
     componentRoute(mergeOkId, {
       ack: 'update',
-      run: (interaction, [userId, primaryUserId], ctx) => decide(interaction, userId, { kind: 'MERGE', primaryUserId }, 'c', ctx),
+      async run(interaction, [userId, primaryUserId], ctx) {
+        const { deps, respond } = ctx;
+        const actor = await requireAdmin(deps, interaction);
+        const pending = await openPending(deps, actor, userId);
+        const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId, actor.link.userId);
+        if (primary.role !== 'ADMIN') return decide(interaction, userId, { kind: 'MERGE', primaryUserId }, 'c', ctx);
+        // Into an ADMIN: a second, explicit and expiring confirm.
+        const expiresAt = deps.clock.now() + ADMIN_MERGE_CONFIRM_MS;
+        const owner = interaction.user.id;
+        await respond.update(
+          renderMergeAdminConfirm(pending, primary, { confirm: mergeAdminId.encode([pending.id, primary.id, encodeExpiry(expiresAt)], owner), cancel: mergeNoId.encode([], owner) }, expiresAt),
+        );
+      },
+    }),
+    componentRoute(mergeAdminId, {
+      ack: 'update',
+      async run(interaction, [userId, primaryUserId, expiry], ctx) {
+        if (ctx.deps.clock.now() > decodeExpiry(expiry)) {
+          await ctx.respond.update({ embeds: [renderNoticeEmbed('Merge not done', 'That confirm expired. Nothing changed; open the merge again if you still want it.', COLORS.neutral)], components: [] });
+          return;
+        }
+        await decide(interaction, userId, { kind: 'MERGE', primaryUserId, adminConfirmed: true }, 'c', ctx);
+      },
     }),
     componentRoute(mergeNoId, {
       ack: 'update',

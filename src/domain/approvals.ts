@@ -6,6 +6,7 @@ import { matchChoices } from './directory.js';
 import { AlreadyHandledError, InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
 import { displayName } from './members.js';
 import { roleLabel } from './roles.js';
+import { assertKeepsAnAdmin } from './user-admin.js';
 
 /**
  * A HANDLING claim older than this outlived any API call (retries included): the process that
@@ -18,7 +19,8 @@ export type ApprovalRole = 'PLAYER' | 'STORYTELLER';
 export type ApprovalDecision =
   | { kind: 'APPROVE'; role: ApprovalRole }
   | { kind: 'DENY' }
-  | { kind: 'MERGE'; primaryUserId: string };
+  /** `adminConfirmed`: the admin pressed the second, explicit confirm that merging into an ADMIN needs. */
+  | { kind: 'MERGE'; primaryUserId: string; adminConfirmed?: boolean };
 
 export interface ApprovalActor {
   /** The admin's company user: the requesting user the API sees. */
@@ -128,7 +130,10 @@ export async function decideApproval(
   try {
     // Read fresh under the claim: the card may be older than what happened outside Discord.
     pending = await loadPending(deps, companyId, pendingUserId);
-    if (decision.kind === 'MERGE') primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId);
+    if (decision.kind === 'MERGE') {
+      primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId, actor.userId);
+      await assertMergeAllowed(deps, companyId, pending, primary, decision.adminConfirmed === true);
+    }
     if (decision.kind === 'APPROVE') {
       user = await users.approveUser(pendingUserId, decision.role, actor.userId, { idempotencyKey: `${input.idempotencyKey}:approve` });
     } else if (decision.kind === 'DENY') {
@@ -178,9 +183,22 @@ export async function decideApproval(
   };
 }
 
-/** The user a registration is merged into: another, approved user of the company. */
-export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primaryUserId: string): Promise<User> {
+/** A merge into an ADMIN user needs a second, explicit confirm (it hands admin rights to a Discord account). */
+export class AdminMergeNeedsConfirmError extends UserFacingError {
+  constructor(primary: User) {
+    super(`**${displayName(primary)}** is an Admin: merging into them needs the explicit confirm. Open the merge again and confirm it.`, 'Confirm the merge');
+  }
+}
+
+/** The user a registration is merged into: another, approved user of the company, never the acting admin's own. */
+export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primaryUserId: string, actorUserId: string): Promise<User> {
   if (primaryUserId === pending.id) throw new InvalidInputError('A registration cannot be merged into itself. Pick the existing user it duplicates.');
+  if (primaryUserId === actorUserId) {
+    throw new InvalidInputError(
+      'You cannot merge a registration into your own user: your user, and your admin rights, would move to that Discord account. ' +
+        'Pick the user the registration duplicates, or ask another admin.',
+    );
+  }
   let primary: User;
   try {
     primary = await deps.api.users(companyId).get(primaryUserId);
@@ -192,6 +210,22 @@ export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string
     throw new InvalidInputError(`**${displayName(primary)}** is awaiting approval too. Merge into an approved user (admin, storyteller or player).`);
   }
   return primary;
+}
+
+/** True when the merge would point the primary's Discord profile at another member. */
+export function mergeMovesDiscord(pending: User, primary: User): boolean {
+  const memberId = pending.discord_profile?.id ?? null;
+  return memberId !== null && memberId !== '' && primary.discord_profile?.id !== memberId;
+}
+
+/**
+ * Checks a merge into an ADMIN: it must be confirmed explicitly, and it may not take the
+ * company's last Admin with a Discord account away from that account (read fresh).
+ */
+export async function assertMergeAllowed(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primary: User, adminConfirmed: boolean): Promise<void> {
+  if (primary.role !== 'ADMIN') return;
+  if (!adminConfirmed) throw new AdminMergeNeedsConfirmError(primary);
+  if (mergeMovesDiscord(pending, primary)) await assertKeepsAnAdmin(deps, companyId, primary, 'move');
 }
 
 /**
