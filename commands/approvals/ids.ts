@@ -30,12 +30,16 @@ export function decodeExpiry(text: string): number {
   return parseInt(text, 36) * 1000;
 }
 
-/** The four decision buttons; anyone may press (the handler checks for ADMIN). */
-export function cardIds(userId: string, from: string): ApprovalCardIds {
+/**
+ * The four decision buttons; anyone may press (the handler checks for ADMIN). With
+ * `linkedUserId` (the member already acts as that user) a direct merge replaces Approve.
+ */
+export function cardIds(userId: string, from: string, linkedUserId?: string): ApprovalCardIds {
   return {
     approvePlayer: approveId.encode([userId, 'PLAYER', from]),
     approveStoryteller: approveId.encode([userId, 'STORYTELLER', from]),
     deny: denyId.encode([userId, from]),
     merge: mergeId.encode([userId]),
+    ...(linkedUserId === undefined ? {} : { mergeInto: mergeOkId.encode([userId, linkedUserId]) }),
   };
 }

@@ -13,12 +13,15 @@ import { requireActor, requireRole, type Actor } from '../../src/discord/guards.
 import {
   alreadyHandledMessage,
   decideApproval,
+  linkedElsewhere,
+  LinkedElsewhereError,
   listPending,
   loadMergeTarget,
   loadPending,
   mergeScore,
   rankMergeCandidates,
   type ApprovalDecision,
+  type ApprovalReceipt,
 } from '../../src/domain/approvals.js';
 import { AlreadyHandledError, NotFoundInputError } from '../../src/domain/errors.js';
 import { displayName } from '../../src/domain/members.js';
@@ -91,12 +94,15 @@ function messageIdOf(interaction: ComponentInteraction): string | undefined {
 async function queuePage(deps: Deps, actor: Actor, index: number, owner: string, notice?: RenderedMessage['embeds'][number]): Promise<RenderedMessage> {
   const pending = await listPending(deps, actor.companyId, actor.link.userId);
   const at = Math.min(Math.max(0, index), Math.max(0, pending.length - 1));
+  const current = pending[at];
+  const linked = current === undefined ? null : await linkedElsewhere(deps, actor.companyId, current);
   return renderApprovalQueue(
     pending,
     at,
-    (u) => cardIds(u.id, String(at)),
+    (u) => cardIds(u.id, String(at), linked?.id),
     { prev: pageId.encode([String(Math.max(0, at - 1))], owner), next: pageId.encode([String(at + 1)], owner) },
     notice,
+    linked,
   );
 }
 
@@ -114,14 +120,29 @@ async function openPending(deps: Deps, actor: Actor, userId: string): Promise<Us
 async function decide(interaction: ComponentInteraction, userId: string, decision: ApprovalDecision, from: string, ctx: HandlerContext): Promise<void> {
   const { deps, respond } = ctx;
   const actor = await requireAdmin(deps, interaction);
-  const receipt = await decideApproval(deps, {
-    guildId: actor.guildId,
-    companyId: actor.companyId,
-    actor: { userId: actor.link.userId, discordId: interaction.user.id },
-    pendingUserId: userId,
-    decision,
-    idempotencyKey: interaction.id,
-  });
+  let receipt: ApprovalReceipt;
+  try {
+    receipt = await decideApproval(deps, {
+      guildId: actor.guildId,
+      companyId: actor.companyId,
+      actor: { userId: actor.link.userId, discordId: interaction.user.id },
+      pendingUserId: userId,
+      decision,
+      idempotencyKey: interaction.id,
+    });
+  } catch (err) {
+    // An old card (or page) offered Approve for a member who already acts as another user:
+    // it now offers Merge instead, and the boundary says why privately.
+    if (err instanceof LinkedElsewhereError) {
+      const pending = await loadPending(deps, actor.companyId, userId);
+      await respond.update(
+        from === 'c'
+          ? renderApprovalCard(pending, cardIds(pending.id, 'c', err.linkedUser.id), undefined, err.linkedUser)
+          : await queuePage(deps, actor, Number(from), interaction.user.id),
+      );
+    }
+    throw err;
+  }
   const view = renderApprovalReceipt(receipt);
   const here = messageIdOf(interaction);
   if (receipt.card !== null && receipt.card.messageId !== here) await deps.approvals?.settle(receipt.card, view);
@@ -273,12 +294,13 @@ export const approvals: CommandModule = {
         const pending = await openPending(deps, actor, userId);
         const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId, actor.link.userId);
         if (primary.role !== 'ADMIN') return decide(interaction, userId, { kind: 'MERGE', primaryUserId }, 'c', ctx);
-        // Into an ADMIN: a second, explicit and expiring confirm.
+        // Into an ADMIN: a second, explicit and expiring confirm, privately when pressed on the channel card.
         const expiresAt = deps.clock.now() + ADMIN_MERGE_CONFIRM_MS;
         const owner = interaction.user.id;
-        await respond.update(
-          renderMergeAdminConfirm(pending, primary, { confirm: mergeAdminId.encode([pending.id, primary.id, encodeExpiry(expiresAt)], owner), cancel: mergeNoId.encode([], owner) }, expiresAt),
-        );
+        const prompt = renderMergeAdminConfirm(pending, primary, { confirm: mergeAdminId.encode([pending.id, primary.id, encodeExpiry(expiresAt)], owner), cancel: mergeNoId.encode([], owner) }, expiresAt);
+        const card = await deps.store.approvalCards.get(actor.guildId, userId);
+        if (card !== null && card.messageId !== '' && card.messageId === messageIdOf(interaction)) await respond.whisper(prompt);
+        else await respond.update(prompt);
       },
     }),
     componentRoute(mergeAdminId, {

@@ -62,6 +62,39 @@ export function alreadyHandledMessage(card: ApprovalCard | null): string {
   }
 }
 
+/** Approving would give a member who already acts as another user a second one. */
+export class LinkedElsewhereError extends UserFacingError {
+  constructor(
+    readonly memberId: string,
+    readonly linkedUser: User,
+  ) {
+    super(
+      `<@${memberId}> is already linked to **${displayName(linkedUser)}** (${roleLabel(linkedUser.role)}). ` +
+        'Approving this registration would give them a second user. Merge it into the user they already have, or deny it. Nothing was decided.',
+      'Already linked',
+    );
+  }
+}
+
+/**
+ * The approved user a registration's Discord member already acts as, read fresh, or null. Such
+ * a registration is a duplicate: it is merged (or denied), never approved.
+ */
+export async function linkedElsewhere(deps: Pick<Deps, 'api' | 'identity'>, companyId: string, pending: User): Promise<User | null> {
+  const memberId = pending.discord_profile?.id ?? null;
+  if (memberId === null || memberId === '') return null;
+  const link = await deps.identity.resolve(companyId, memberId);
+  if (link === null || link.userId === pending.id || link.role === 'UNAPPROVED') return null;
+  const user = await deps.api
+    .users(companyId)
+    .get(link.userId)
+    .catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+  return user !== null && user.role !== 'UNAPPROVED' && user.discord_profile?.id === memberId ? user : null;
+}
+
 export class ApprovalFailedError extends UserFacingError {
   constructor(reason: string) {
     super(`${reason}\nNothing was decided: the registration is open again, so you or another admin can retry.`, 'Could not finish');
@@ -130,6 +163,10 @@ export async function decideApproval(
   try {
     // Read fresh under the claim: the card may be older than what happened outside Discord.
     pending = await loadPending(deps, companyId, pendingUserId);
+    if (decision.kind === 'APPROVE') {
+      const other = await linkedElsewhere(deps, companyId, pending);
+      if (other !== null) throw new LinkedElsewhereError(pending.discord_profile?.id ?? '', other);
+    }
     if (decision.kind === 'MERGE') {
       primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId, actor.userId);
       await assertMergeAllowed(deps, companyId, pending, primary, decision.adminConfirmed === true);

@@ -112,7 +112,7 @@ export class LinkFailedError extends UserFacingError {
 
 type LinkDeps = Pick<Deps, 'api' | 'identity' | 'directory' | 'clock' | 'log'>;
 
-/** The company's other users that carry this Discord id, read fresh (the directory may be older). */
+/** The company's other approved users that carry this Discord id, read fresh (the directory may be older). */
 async function otherCarriers(deps: LinkDeps, companyId: string, discordId: string, targetUserId: string): Promise<User[]> {
   const candidates = new Set<string>();
   const linked = await deps.identity.resolve(companyId, discordId);
@@ -131,7 +131,9 @@ async function otherCarriers(deps: LinkDeps, companyId: string, discordId: strin
         }),
     ),
   );
-  return fresh.filter((u): u is User => u !== null && u.discord_profile?.id === discordId);
+  // A registration still awaiting approval keeps its id: it records who registered, never wins
+  // over an approved user in a rebuild, and its approval is refused while the member is linked.
+  return fresh.filter((u): u is User => u !== null && u.role !== 'UNAPPROVED' && u.discord_profile?.id === discordId);
 }
 
 /**

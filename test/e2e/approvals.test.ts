@@ -187,6 +187,30 @@ for (const kind of worldStores()) {
       expect(embedText(world.discord.message(prompt.id))).toContain('<@399999999999999999>');
     });
 
+    it('refuses to approve a registration whose member already acts as another user, and offers Merge instead', async () => {
+      const { discordId, userId, card } = await register('Dupe', 'Linked', 'dupe.reg@example.com');
+      const existing = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Dupe', name_last: 'Existing', username: 'dupeexisting', email: 'dupe@example.com' });
+      world.bot.deps.directory.invalidateUsers(world.companyId);
+      const linked = await finalAnswer(world.discord.slash('link', { ...ctx('admin'), options: { member: { user: discordId }, user: existing.id } }));
+      expect(embedText(linked)).toContain('now acts as **Dupe Existing (dupeexisting)**');
+
+      // The old card still offers Approve: pressing it is refused, and the card now offers Merge.
+      const h = world.discord.button(customId(card, 'Approve as Player'), { user: world.members.admin.discordId, message: card.id });
+      const refusal = embedText(await whispered(h));
+      expect(refusal).toContain(`<@${discordId}> is already linked to **Dupe Existing (dupeexisting)** (Player)`);
+      expect(refusal).toContain('Nothing was decided');
+      expect(requestsFor(userId, '/approve')).toHaveLength(0);
+      const warned = world.discord.message(card.id);
+      expect(embedText(warned)).toContain('Approving would give them a second user');
+      expect(controls(warned).map((c) => c.label)).toEqual(['Merge into Dupe Existing (dupeexisting)', 'Deny', 'Merge into another…']);
+      expect((await world.store.approvalCards.get(world.guildId, userId))?.status).toBe('PENDING');
+
+      world.discord.button(customId(warned, 'Merge into Dupe Existing (dupeexisting)'), { user: world.members.admin.discordId, message: card.id });
+      expect(embedText(await settled(card.id))).toContain('Merged into **Dupe Existing (dupeexisting)**');
+      expect(world.valentina.state.getUser(userId)?.archived).toBe(true);
+      expect(world.valentina.state.getUser(existing.id)?.discord_profile.id).toBe(discordId);
+    });
+
     it('refuses to merge a registration into the acting admin\'s own user', async () => {
       const { userId } = await register('Selma', 'Self');
       const h = world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: userId, into: world.members.admin.userId ?? '' } });

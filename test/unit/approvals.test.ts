@@ -3,6 +3,7 @@ import { NotFoundError, ServerError, UserSchema, ValidationError, type User, typ
 import type { Deps } from '../../src/deps.js';
 import {
   AdminMergeNeedsConfirmError,
+  LinkedElsewhereError,
   STALE_CLAIM_MS,
   alreadyHandledMessage,
   decideApproval,
@@ -113,11 +114,17 @@ class FakeUsers {
     },
     listAll: async (filters?: { userRole?: string }) => [...this.users.values()].filter((u) => filters?.userRole === undefined || u.role === filters.userRole),
     listAllUnapproved: async () => [...this.users.values()].filter((u) => u.role === 'UNAPPROVED'),
+    iterAll: (): AsyncIterable<User> => {
+      const all = [...this.users.values()];
+      return (async function* () {
+        yield* all;
+      })();
+    },
   };
 }
 
 function fakeApi(users: FakeUsers): ValentinaClient {
-  return { users: () => users.service } as unknown as ValentinaClient;
+  return { users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
 }
 
 describe('decideApproval', () => {
@@ -231,6 +238,17 @@ describe('decideApproval', () => {
     expect(users.writes().map((c) => c.op)).toEqual(['merge']);
     expect(receipt.warnings).toEqual([]);
     expect(await store.memberLinks.get(COMPANY, MEMBER)).toMatchObject({ userId: EXISTING, role: 'STORYTELLER' });
+  });
+
+  it('refuses to approve a registration whose member already acts as another approved user', async () => {
+    users.add(makeUser({ id: EXISTING, role: 'ADMIN', discord_profile: { id: MEMBER } }));
+    const err = await decide({ kind: 'APPROVE', role: 'PLAYER' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LinkedElsewhereError);
+    expect((err as LinkedElsewhereError).linkedUser.id).toBe(EXISTING);
+    expect(users.writes()).toEqual([]);
+    expect((await store.approvalCards.get(GUILD, PENDING))?.status).toBe('PENDING');
+    // Merging it into that user stays possible.
+    expect((await decide({ kind: 'MERGE', primaryUserId: EXISTING, adminConfirmed: true }, ADMIN_DISCORD, 'i2')).status).toBe('MERGED');
   });
 
   it('refuses to merge into the acting admin\'s own user', async () => {
