@@ -18,6 +18,7 @@ import { ChartRenderer } from './render/chart/chart-renderer.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
+import { identityConflictPoster } from './discord/identity-conflict-poster.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
 import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
@@ -83,6 +84,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   deps.onRegistered = approvals.announce;
   // Awards Valentina confirms late get their receipt and audit post from here.
   deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
+  // Discord ids on two approved users are told to the admins of the guilds bound to the company.
+  deps.identity.onConflict(identityConflictPoster(client, deps));
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {

@@ -64,7 +64,7 @@ export const link: CommandModule = {
           );
         }
         const { user, previousUserId } = await linkMember(deps, companyId, requestingUserId, target.id, identityOf(member), `link:${interaction.id}`);
-        const previous = previousUserId === null ? '' : `\nThey were linked to another user before; that link was replaced.`;
+        const previous = previousUserId === null ? '' : `\nTheir Discord account was taken off the user they were linked to before, so only this user carries it now.`;
         await respond.send({
           embeds: [renderNoticeEmbed('Linked', `<@${member.id}> now acts as **${displayName(user)}** (${roleLabel(user.role)}).${previous}`, COLORS.success)],
         });

@@ -71,3 +71,14 @@ export class ExpiredError extends UserFacingError {
     super(message, 'Expired');
   }
 }
+
+/** The member's Discord id sits on two approved users: the bot links neither until an admin fixes it. */
+export class DiscordIdConflictError extends UserFacingError {
+  constructor() {
+    super(
+      'Your Discord account is on two Valentina users of this server\'s company, so the bot cannot tell which one you are. ' +
+        'An admin must fix it: `/link` you to the right user (that clears your account from the other one).',
+      'Account on two users',
+    );
+  }
+}

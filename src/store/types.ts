@@ -165,6 +165,12 @@ export interface ApprovalCard {
   updatedAt: number;
 }
 
+/** Which claim `release` may undo: the one an actor holds, or one older than a time. */
+export type ApprovalClaimHolder = { heldBy: string } | { claimedBefore: number };
+
+/** The `outcome` of a HANDLING card whose decision Valentina has not confirmed yet. */
+export const UNSETTLED_OUTCOME = 'UNSETTLED';
+
 export interface ApprovalCardRepo {
   get(guildId: string, userId: string): Promise<ApprovalCard | null>;
   upsert(card: Omit<ApprovalCard, 'updatedAt'>, now: number): Promise<void>;
@@ -176,8 +182,14 @@ export interface ApprovalCardRepo {
   claim(guildId: string, userId: string, actorDiscordId: string, now: number): Promise<boolean>;
   /** Final state after the API call succeeded. */
   finish(guildId: string, userId: string, status: 'APPROVED' | 'DENIED' | 'MERGED', outcome: string, now: number): Promise<void>;
-  /** Back to PENDING when the API call failed, so someone may try again. */
-  release(guildId: string, userId: string, now: number): Promise<void>;
+  /**
+   * Back to PENDING so someone may try again, but only a claim still held by `heldBy` (the
+   * actor whose API call failed) or, for a claim whose holder died, one not touched since
+   * `claimedBefore`. A claim another admin took meanwhile is left alone. True when released.
+   */
+  release(guildId: string, userId: string, now: number, holder: ApprovalClaimHolder): Promise<boolean>;
+  /** Marks a held claim as waiting for Valentina's answer (an ambiguous write); it stays HANDLING. */
+  markUnsettled(guildId: string, userId: string, actorDiscordId: string, now: number): Promise<void>;
 }
 
 /**

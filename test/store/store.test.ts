@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
-import type { MemberLink, Store } from '../../src/store/types.js';
+import { UNSETTLED_OUTCOME, type MemberLink, type Store } from '../../src/store/types.js';
 import { storeKinds, type StoreHandle, type StoreKind } from './harness.js';
 import { captureLogger, newAward } from './helpers.js';
 
@@ -450,9 +450,32 @@ describe.each(kinds)('$name store', (kind) => {
         });
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 2)).toBe(false);
         expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ handledByDiscordId: 'admin-1' });
-        await store.approvalCards.release('g1', 'u-new', T0 + 3);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 3, { heldBy: 'admin-1' })).toBe(true);
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 3 });
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 4)).toBe(true);
+      });
+
+      it('releases only a claim held by the expected actor, or one stale by time', async () => {
+        await store.approvalCards.upsert(card, T0);
+        expect(await store.approvalCards.claim('g1', 'u-new', 'admin-1', T0 + 10)).toBe(true);
+        // Another admin's failed call, or a stale check that read an older claim, must not free admin-1's claim.
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 11, { heldBy: 'admin-2' })).toBe(false);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 11, { claimedBefore: T0 + 10 })).toBe(false);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ status: 'HANDLING', handledByDiscordId: 'admin-1', updatedAt: T0 + 10 });
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 12, { claimedBefore: T0 + 11 })).toBe(true);
+        expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 12 });
+      });
+
+      it('marks a held claim unsettled; a release clears the mark', async () => {
+        await store.approvalCards.upsert(card, T0);
+        await store.approvalCards.claim('g1', 'u-new', 'admin-1', T0 + 1);
+        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-2', T0 + 2);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ outcome: null, updatedAt: T0 + 1 });
+        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-1', T0 + 3);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ status: 'HANDLING', outcome: UNSETTLED_OUTCOME, updatedAt: T0 + 3 });
+        expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 4)).toBe(false);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 5, { heldBy: 'admin-1' })).toBe(true);
+        expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 5 });
       });
 
       it('creates a missing card in HANDLING for the winner', async () => {
@@ -477,7 +500,8 @@ describe.each(kinds)('$name store', (kind) => {
         const finished = { ...card, status: 'APPROVED', handledByDiscordId: 'admin-1', outcome: 'PLAYER', updatedAt: T0 + 2 };
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual(finished);
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 3)).toBe(false);
-        await store.approvalCards.release('g1', 'u-new', T0 + 4);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 4, { heldBy: 'admin-1' })).toBe(false);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 4, { claimedBefore: T0 + 100 })).toBe(false);
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual(finished);
         for (const status of ['DENIED', 'MERGED'] as const) {
           await store.approvalCards.finish('g1', 'u-new', status, `as ${status}`, T0 + 5);
