@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -22,6 +22,12 @@ import { commandModules } from '../commands/index.js';
 import { recoverPendingAwards } from '../commands/xp/recovery.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
+import { ApiLiveness } from './domain/api-liveness.js';
+import { StatusBoard } from './domain/status-board.js';
+import { HttpServer } from './http/server.js';
+import { createMetrics } from './http/metrics.js';
+import { Readiness } from './http/readiness.js';
+import { opsRoutes } from './http/ops-routes.js';
 
 export interface BotHandle {
   config: Config;
@@ -30,6 +36,8 @@ export interface BotHandle {
   router: Router;
   /** Resolves once the gateway is READY (with start-up time and RSS logged). */
   ready: Promise<void>;
+  /** The health, metrics and sign-in listener, when HTTP_PORT is set. */
+  http: HttpServer | undefined;
   stop(reason?: string): Promise<void>;
 }
 
@@ -46,7 +54,19 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
+  const liveness = new ApiLiveness(clock.now);
+  // Read at scrape time only, once the client below exists.
+  const metrics =
+    config.http === undefined
+      ? undefined
+      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
   const api = new ValentinaClient({
+    observer: {
+      onAttempt(event) {
+        liveness.onAttempt(event);
+        metrics?.api.onAttempt(event);
+      },
+    },
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
     timeoutMs: config.apiTimeoutMs,
@@ -67,6 +87,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
+    status: new StatusBoard(clock.now(), liveness, clock.now),
+    ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
@@ -95,6 +117,23 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   // Awards a crash left pending are finished once the gateway has told us which guilds are ours.
   void ready.then(() => recoverPendingAwards(client, deps)).catch((err: unknown) => log.error({ err }, 'award recovery failed'));
 
+  // Listening before login: orchestrators see /readyz fail while the gateway is not READY.
+  let http: HttpServer | undefined;
+  if (config.http !== undefined && metrics !== undefined) {
+    http = new HttpServer({ host: config.http.host, port: config.http.port, log: log.child({ module: 'http' }) });
+    const readiness = new Readiness({
+      shards: () => shardStates(client),
+      pingStore: () => store.ping(),
+      valentinaAnsweredWithin: (ms) => liveness.answeredWithin(ms),
+      async probeValentina() {
+        const health = await api.system().health();
+        if (health.database_status !== 'online') throw new Error('Valentina reports its database offline');
+      },
+    });
+    for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
+    await http.listen();
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => {
     stopping ??= (async () => {
@@ -106,6 +145,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownTimeoutMs).unref()),
       ]);
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
+      await http?.close();
       await client.destroy();
       await deps.charts.close();
       await closeQuietly(store, log);
@@ -114,8 +154,18 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     return stopping;
   };
 
-  await client.login(config.discordToken);
-  return { config, deps, client, router, ready, stop };
+  try {
+    await client.login(config.discordToken);
+  } catch (err) {
+    await http?.close();
+    throw err;
+  }
+  return { config, deps, client, router, ready, http, stop };
+}
+
+/** Every gateway shard of this process: READY or not, and its heartbeat round trip. */
+function shardStates(client: Client): Array<{ id: number; ready: boolean; pingMs: number }> {
+  return [...client.ws.shards.values()].map((s) => ({ id: s.id, ready: s.status === Status.Ready, pingMs: s.ping }));
 }
 
 async function closeQuietly(store: Store, log: Logger): Promise<void> {

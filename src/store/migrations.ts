@@ -109,4 +109,9 @@ CREATE INDEX member_links_user_idx ON member_links (company_id, user_id);`,
 );
 CREATE INDEX drafts_expires_idx ON drafts (expires_at);`,
   },
+  {
+    // Keyset pages of the ledger export (/xp export): one guild's company, in id order.
+    id: '0012_award_journal_export_idx',
+    sql: 'CREATE INDEX award_journal_export_idx ON award_journal (guild_id, company_id, id);',
+  },
 ];

@@ -1,0 +1,33 @@
+import type { ApiLiveness } from './api-liveness.js';
+
+/** What the last award recovery run did (see commands/xp/recovery.ts). */
+export interface RecoverySummary {
+  at: number;
+  applied: number;
+  failed: number;
+  expired: number;
+}
+
+/**
+ * Process facts /setup status reports that nothing else keeps: when the bot started, the last
+ * award recovery, and recent Valentina latency. Created once in main.ts.
+ */
+export class StatusBoard {
+  #lastRecovery: RecoverySummary | undefined;
+
+  constructor(
+    readonly startedAt: number,
+    readonly apiLiveness: ApiLiveness,
+    private readonly now: () => number,
+  ) {}
+
+  /** One call per recovery run, empty runs included. */
+  recordRecovery(reports: ReadonlyArray<{ outcome: string }>): void {
+    const count = (outcome: string) => reports.filter((r) => r.outcome === outcome).length;
+    this.#lastRecovery = { at: this.now(), applied: count('applied'), failed: count('failed'), expired: count('expired') };
+  }
+
+  get lastRecovery(): RecoverySummary | undefined {
+    return this.#lastRecovery;
+  }
+}
