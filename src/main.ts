@@ -24,6 +24,7 @@ import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 import { ApiLiveness } from './domain/api-liveness.js';
 import { StatusBoard } from './domain/status-board.js';
+import { readBotVersion } from './version.js';
 import { HttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
@@ -87,7 +88,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
-    status: new StatusBoard(clock.now(), liveness, clock.now),
+    status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });

@@ -9,22 +9,27 @@ export interface RecoverySummary {
 }
 
 /**
- * Process facts /setup status reports that nothing else keeps: when the bot started, the last
- * award recovery, and recent Valentina latency. Created once in main.ts.
+ * Process facts /setup status reports that nothing else keeps: the bot's version, when it
+ * started, the last award recovery, and recent Valentina latency. Created once in main.ts.
  */
 export class StatusBoard {
   #lastRecovery: RecoverySummary | undefined;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly apiLiveness: ApiLiveness;
+  readonly #now: () => number;
 
-  constructor(
-    readonly startedAt: number,
-    readonly apiLiveness: ApiLiveness,
-    private readonly now: () => number,
-  ) {}
+  constructor(opts: { version: string; startedAt: number; apiLiveness: ApiLiveness; now: () => number }) {
+    this.version = opts.version;
+    this.startedAt = opts.startedAt;
+    this.apiLiveness = opts.apiLiveness;
+    this.#now = opts.now;
+  }
 
   /** One call per recovery run, empty runs included. */
   recordRecovery(reports: ReadonlyArray<{ outcome: string }>): void {
     const count = (outcome: string) => reports.filter((r) => r.outcome === outcome).length;
-    this.#lastRecovery = { at: this.now(), applied: count('applied'), failed: count('failed'), expired: count('expired') };
+    this.#lastRecovery = { at: this.#now(), applied: count('applied'), failed: count('failed'), expired: count('expired') };
   }
 
   get lastRecovery(): RecoverySummary | undefined {
