@@ -122,6 +122,10 @@ const EnvSchema = z.object({
   ASSET_MAX_BYTES: intFromEnv(10_000_000, 1, 10_000_000),
   ASSET_ALLOWED_TYPES: listFromEnv(DEFAULT_ASSET_TYPES),
   ASSET_ALLOWED_HOSTS: listFromEnv(['cdn.discordapp.com', 'media.discordapp.net']),
+  // 0 picks any free port (tests read the bound one from the handle).
+  HTTP_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number from 1 to 65535').transform(Number).refine((n) => n <= 65_535, 'must be a port number from 1 to 65535').optional()),
+  HTTP_HOST: optionalString.pipe(z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be an IP address or host name, like 127.0.0.1 or 0.0.0.0').optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters (use a long random value)').optional()),
 });
 
 export interface Config {
@@ -161,6 +165,10 @@ export interface Config {
     /** Host names (optionally host:port) attachments may be downloaded from. */
     readonly allowedHosts: readonly string[];
   };
+  /** The health, metrics and sign-in listener; absent unless HTTP_PORT is set. */
+  readonly http: { readonly port: number; readonly host: string } | undefined;
+  /** Bearer token /metrics requires when set. */
+  readonly metricsToken: string | undefined;
 }
 
 /** One readable error listing every problem; it names variables, never their values. */
@@ -212,6 +220,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedTypes: Object.freeze(e.ASSET_ALLOWED_TYPES),
       allowedHosts: Object.freeze(e.ASSET_ALLOWED_HOSTS),
     }),
+    // Loopback by default: on a bare host only local processes (a reverse proxy, Prometheus) reach
+    // it. The Docker image sets 0.0.0.0, where the container network decides who gets in.
+    http: e.HTTP_PORT === undefined ? undefined : Object.freeze({ port: e.HTTP_PORT, host: e.HTTP_HOST ?? '127.0.0.1' }),
+    metricsToken: e.METRICS_TOKEN,
   });
 }
 
@@ -227,5 +239,5 @@ function guildCompanyMap(pairs: ReadonlyArray<{ guildId: string; companyId: stri
 
 /** The values that must never reach a log line or a reply. */
 export function secretsOf(config: Config): string[] {
-  return [config.discordToken, config.valentinaApiKey].filter((s) => s.length >= 6);
+  return [config.discordToken, config.valentinaApiKey, config.metricsToken ?? ''].filter((s) => s.length >= 6);
 }

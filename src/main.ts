@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -24,6 +24,13 @@ import { commandModules } from '../commands/index.js';
 import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
+import { ApiLiveness } from './domain/api-liveness.js';
+import { StatusBoard } from './domain/status-board.js';
+import { readBotVersion } from './version.js';
+import { HttpServer } from './http/server.js';
+import { createMetrics } from './http/metrics.js';
+import { Readiness } from './http/readiness.js';
+import { opsRoutes } from './http/ops-routes.js';
 
 export interface BotHandle {
   config: Config;
@@ -32,6 +39,8 @@ export interface BotHandle {
   router: Router;
   /** Resolves once the gateway is READY (with start-up time and RSS logged). */
   ready: Promise<void>;
+  /** The health, metrics and sign-in listener, when HTTP_PORT is set. */
+  http: HttpServer | undefined;
   stop(reason?: string): Promise<void>;
 }
 
@@ -48,7 +57,19 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
+  const liveness = new ApiLiveness(clock.now);
+  // Read at scrape time only, once the client below exists.
+  const metrics =
+    config.http === undefined
+      ? undefined
+      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
   const api = new ValentinaClient({
+    observer: {
+      onAttempt(event) {
+        liveness.onAttempt(event);
+        metrics?.api.onAttempt(event);
+      },
+    },
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
     timeoutMs: config.apiTimeoutMs,
@@ -77,6 +98,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       resendGapMs: config.awards.resendGapMs,
       delaysMs: config.awards.settleDelaysMs,
     }),
+    status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
+    ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
@@ -111,6 +134,23 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
   });
 
+  // Listening before login: orchestrators see /readyz fail while the gateway is not READY.
+  let http: HttpServer | undefined;
+  if (config.http !== undefined && metrics !== undefined) {
+    http = new HttpServer({ host: config.http.host, port: config.http.port, log: log.child({ module: 'http' }) });
+    const readiness = new Readiness({
+      shards: () => shardStates(client),
+      pingStore: () => store.ping(),
+      valentinaAnsweredWithin: (ms) => liveness.answeredWithin(ms),
+      async probeValentina() {
+        const health = await api.system().health();
+        if (health.database_status !== 'online') throw new Error('Valentina reports its database offline');
+      },
+    });
+    for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
+    await http.listen();
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => {
     stopping ??= (async () => {
@@ -127,6 +167,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       });
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
       // Each step is bounded and isolated: one that rejects or hangs must not keep the rest open.
+      await stopStep(log, 'http listener', async () => http?.close());
       await stopStep(log, 'discord client', () => client.destroy());
       await stopStep(log, 'chart worker', () => deps.charts.close());
       await stopStep(log, 'store', () => store.close());
@@ -135,8 +176,18 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     return stopping;
   };
 
-  await client.login(config.discordToken);
-  return { config, deps, client, router, ready, stop };
+  try {
+    await client.login(config.discordToken);
+  } catch (err) {
+    await http?.close();
+    throw err;
+  }
+  return { config, deps, client, router, ready, http, stop };
+}
+
+/** Every gateway shard of this process: READY or not, and its heartbeat round trip. */
+function shardStates(client: Client): Array<{ id: number; ready: boolean; pingMs: number }> {
+  return [...client.ws.shards.values()].map((s) => ({ id: s.id, ready: s.status === Status.Ready, pingMs: s.ping }));
 }
 
 /** How long one shutdown step may take before the bot moves on. */

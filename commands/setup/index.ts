@@ -16,6 +16,7 @@ import { roleLabel } from '../../src/domain/roles.js';
 import type { Deps } from '../../src/deps.js';
 import { renderSettingsEmbed } from '../../src/render/settings-embed.js';
 import type { GuildSettings, XpPolicy } from '../../src/store/types.js';
+import { statusRoute } from './status.js';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 const MAX_AWARD_LIMIT = 10_000;
@@ -77,6 +78,7 @@ const definitions = [
           { name: 'max-award', description: `Largest amount one award may carry (1-${MAX_AWARD_LIMIT})`, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: MAX_AWARD_LIMIT },
         ],
       },
+      { name: 'status', description: "The bot's health: version, Valentina, pending awards, shards, uptime", type: ApplicationCommandOptionType.Subcommand },
     ],
   },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
@@ -127,6 +129,7 @@ export const setup: CommandModule = {
   namespace: 'setup',
   definitions,
   slash: {
+    'setup status': statusRoute,
     'setup show': {
       ack: 'ephemeral',
       async run(interaction, ctx) {

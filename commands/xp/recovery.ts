@@ -10,6 +10,7 @@ import { renderAwardAudit } from '../../src/render/award-audit.js';
  */
 export async function recoverPendingAwards(client: Client, deps: Deps): Promise<void> {
   const reports = await deps.awards.recover({ ownsGuild: (guildId) => client.guilds.cache.has(guildId) });
+  deps.status?.recordRecovery(reports);
   if (reports.length === 0) return;
   deps.log.info(
     { applied: reports.filter((r) => r.outcome === 'applied').length, failed: reports.filter((r) => r.outcome !== 'applied').length },

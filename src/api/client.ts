@@ -1,4 +1,5 @@
 import { RequestValidationError } from './errors.js';
+import { routeTemplate, type ApiObserver } from './observer.js';
 import { CampaignsService } from './services/campaigns.js';
 import { CharacterTraitsService } from './services/character-traits.js';
 import { CharactersService } from './services/characters.js';
@@ -7,7 +8,7 @@ import { DicerollsService } from './services/dicerolls.js';
 import type { ServiceContext } from './services/resource.js';
 import { SystemService } from './services/system.js';
 import { UsersService } from './services/users.js';
-import { Transport, type FetchLike, type ValentinaLogger } from './transport.js';
+import { Transport, type FetchLike, type TransportOptions, type ValentinaLogger } from './transport.js';
 import { RequestValidator } from './validate.js';
 import { V1_MARCH_2026, type WireProfile } from './wire.js';
 
@@ -30,6 +31,8 @@ export interface ValentinaClientOptions {
   userAgent?: string;
   /** Wire conventions of the target API version; the March 2026 v1 API by default. */
   wire?: WireProfile;
+  /** Told about every HTTP attempt, labelled by route template (metrics, liveness). */
+  observer?: ApiObserver;
 }
 
 const DEFAULT_USER_AGENT = 'valentina-discord-bot';
@@ -61,6 +64,7 @@ export class ValentinaClient {
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      onAttempt: attemptHook(options.observer, wire),
     });
     this.#ctx = { transport, wire, validate: new RequestValidator(wire) };
   }
@@ -96,6 +100,18 @@ export class ValentinaClient {
   system(): SystemService {
     return new SystemService(this.#ctx);
   }
+}
+
+function attemptHook(observer: ApiObserver | undefined, wire: WireProfile): TransportOptions['onAttempt'] {
+  if (observer === undefined) return undefined;
+  const isId = (segment: string) => wire.isValidId(decodeURIComponent(segment));
+  return (method, path, attempt, status, durationMs) => {
+    try {
+      observer.onAttempt({ operation: routeTemplate(method, path, isId), status, attempt, durationMs });
+    } catch {
+      // Metrics must never fail a request.
+    }
+  };
 }
 
 function checkBaseUrl(value: unknown): string {

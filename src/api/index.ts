@@ -1,5 +1,6 @@
 export { ValentinaClient, type ValentinaClientOptions } from './client.js';
 export type { FetchLike, ValentinaLogger } from './transport.js';
+export { routeTemplate, type ApiObserver, type ApiAttemptEvent } from './observer.js';
 export { V1_MARCH_2026, type WireProfile, type ActingOperation, type ActingUserPlacement, type Route } from './wire.js';
 export type { Page, PageOptions, IterOptions } from './pagination.js';
 export type { WriteOptions } from './services/resource.js';

@@ -39,6 +39,8 @@ export interface TransportOptions {
   now: () => number;
   random: () => number;
   userAgent: string;
+  /** Told about every attempt, for metrics and liveness (see observer.ts). */
+  onAttempt?: ((method: HttpMethod, path: string, attempt: number, status: number | 'timeout' | 'network', durationMs: number) => void) | undefined;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -128,7 +130,9 @@ export class Transport {
 
     for (let attempt = 1; ; attempt++) {
       const retriesLeft = o.maxRetries - (attempt - 1);
+      const startedAt = performance.now();
       const result = await this.#attempt(url, spec.method, headers, body);
+      o.onAttempt?.(spec.method, spec.path, attempt, result.kind === 'response' ? result.status : result.kind, performance.now() - startedAt);
       const base = { method: spec.method, path: logPath, attempt };
 
       if (result.kind === 'response') {

@@ -62,6 +62,8 @@ function first(rows: unknown[]): AwardEntry | null {
 }
 
 const MAX_LEDGER_PAGE = 100;
+const MAX_EXPORT_PAGE = 5_000;
+const countSchema = z.object({ status: rowSchema.shape.status, n: z.number() });
 
 export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
   const getByKey = async (key: string): Promise<AwardEntry | null> =>
@@ -199,6 +201,31 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
       ]);
       const total = z.object({ total: z.number() }).parse(counts[0]).total;
       return { items: rows.map(toEntry), total };
+    },
+
+    async countByStatus() {
+      const counts = { PENDING: 0, APPLIED: 0, FAILED: 0, UNDONE: 0 };
+      for (const row of await db.all('SELECT status, COUNT(*) AS n FROM award_journal GROUP BY status')) {
+        const { status, n } = countSchema.parse(row);
+        counts[status] = n;
+      }
+      return counts;
+    },
+
+    async exportPage(q) {
+      const where = ['guild_id = ?', 'company_id = ?', 'id > ?'];
+      const params: SqlValue[] = [q.guildId, q.companyId, q.afterId];
+      if (q.targetUserId !== undefined) {
+        where.push('target_user_id = ?');
+        params.push(q.targetUserId);
+      }
+      if (q.campaignId !== undefined) {
+        where.push('campaign_id = ?');
+        params.push(q.campaignId);
+      }
+      const limit = Math.min(Math.max(Math.trunc(q.limit), 1), MAX_EXPORT_PAGE);
+      const rows = await db.all(`SELECT * FROM award_journal WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`, [...params, limit]);
+      return rows.map(toEntry);
     },
   };
 }

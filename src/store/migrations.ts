@@ -119,4 +119,9 @@ ALTER TABLE award_journal ADD COLUMN lease_until BIGINT;
 ALTER TABLE award_journal ADD COLUMN failure TEXT CHECK (failure IN ('definite', 'ambiguous'));
 CREATE INDEX award_journal_pending_idx ON award_journal (status, lease_until);`,
   },
+  {
+    // Keyset pages of the ledger export (/xp export): one guild's company, in id order.
+    id: '0012_award_journal_export_idx',
+    sql: 'CREATE INDEX award_journal_export_idx ON award_journal (guild_id, company_id, id);',
+  },
 ];

@@ -21,6 +21,9 @@ export function createSqlStore(
     awards: createAwardJournalRepo(db),
     approvalCards: createApprovalCardRepo(db),
     drafts: createDraftRepo(db),
+    async ping() {
+      await db.all('SELECT 1 AS ok');
+    },
     close() {
       closing ??= closeDb();
       return closing;

@@ -148,6 +148,20 @@ export interface AwardJournalRepo {
   listUnleased(now: number): Promise<AwardEntry[]>;
   /** Newest first. Excludes nothing: the ledger shows failed and undone entries too. */
   listLedger(query: LedgerQuery): Promise<{ items: AwardEntry[]; total: number }>;
+  /** Entries per status across every guild, for metrics and /setup status. */
+  countByStatus(): Promise<Record<AwardStatus, number>>;
+  /** Oldest first, ids above `afterId`: keyset pages for a streamed ledger export. */
+  exportPage(query: LedgerExportQuery): Promise<AwardEntry[]>;
+}
+
+export interface LedgerExportQuery {
+  guildId: string;
+  companyId: string;
+  targetUserId?: string;
+  campaignId?: string;
+  /** Exclusive; 0 for the first page. */
+  afterId: number;
+  limit: number;
 }
 
 export type ApprovalStatus = 'PENDING' | 'HANDLING' | 'APPROVED' | 'DENIED' | 'MERGED';
@@ -220,5 +234,7 @@ export interface Store {
   awards: AwardJournalRepo;
   approvalCards: ApprovalCardRepo;
   drafts: DraftRepo;
+  /** A trivial query, for readiness probes: resolves when the database answers. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

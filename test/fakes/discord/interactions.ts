@@ -13,7 +13,7 @@ import {
   type APIUser,
 } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode } from './errors.js';
-import { isRecord, type UploadedFile } from './http-util.js';
+import { ATTACHMENT_SIZE_LIMIT, isRecord, type UploadedFile } from './http-util.js';
 import { MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING, type MessageFactory } from './messages.js';
 import { validateAutocomplete, validateMessageBody, validateModal } from './validate.js';
 import type { World } from './world.js';
@@ -208,7 +208,7 @@ export class Interactions {
       // Guild install: the guild id, or "0" in the bot's DM.
       authorizing_integration_owners: { '0': guildId ?? '0' },
       context: guildId === null ? 1 : 0,
-      attachment_size_limit: 10 * 1024 * 1024,
+      attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
     };
     if (data !== undefined) payload['data'] = data;
     if (guildId === null) {
