@@ -11,6 +11,7 @@ import type { ChartRenderer } from './render/chart/chart-renderer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
 import type { AwardService } from './domain/awards/award-service.js';
+import type { CampaignDefaults } from './domain/campaign-defaults.js';
 
 /** Told when a member registered through the bot (the approvals feature posts a card). */
 export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
@@ -39,6 +40,8 @@ export interface Deps {
   notes: NoteBook;
   /** Stats charts, drawn and encoded on a worker thread. */
   charts: ChartRenderer;
+  /** The campaign a command defaults to where it was used: the category's, else the server's. */
+  campaignDefaults: CampaignDefaults;
   onRegistered?: RegisteredHook;
   /** Posts approval cards and turns them into receipts; absent when there is no Discord client. */
   approvals?: ApprovalAnnouncer;

@@ -8,6 +8,7 @@ import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
+import { CampaignDefaults } from './domain/campaign-defaults.js';
 import { CompanyDirectory } from './domain/directory.js';
 import { QuickrollCatalog } from './domain/quickrolls.js';
 import { AwardService } from './domain/awards/award-service.js';
@@ -67,6 +68,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
+    campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);

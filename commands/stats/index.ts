@@ -117,7 +117,7 @@ export const stats: CommandModule = {
         const actor = await requireActor(deps, interaction);
         const campaigns = await deps.directory.listCampaigns(actor.companyId, actor.link.userId);
         const typed = interaction.options.getString('campaign')?.trim() ?? '';
-        const campaignId = typed === '' ? requireCampaignId(actor.guild.settings.defaultCampaignId) : typed;
+        const campaignId = typed === '' ? requireCampaignId(actor.campaign.campaignId) : typed;
         const campaign = campaigns.find((c) => c.id === campaignId) ?? campaigns.find((c) => c.name.toLowerCase() === campaignId.toLowerCase());
         if (campaign === undefined) {
           const close = closestNames(typed, campaigns.map((c) => c.name));

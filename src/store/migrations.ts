@@ -109,4 +109,17 @@ CREATE INDEX member_links_user_idx ON member_links (company_id, user_id);`,
 );
 CREATE INDEX drafts_expires_idx ON drafts (expires_at);`,
   },
+  {
+    id: '0006_category_campaigns',
+    // The company is kept with the binding: after /setup company rebinds the guild, a binding made
+    // for the old company is ignored rather than pointing at another company's campaign.
+    sql: `CREATE TABLE category_campaigns (
+  guild_id TEXT NOT NULL,
+  category_id TEXT NOT NULL,
+  company_id TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (guild_id, category_id)
+);`,
+  },
 ];
