@@ -43,11 +43,12 @@ async function sendRoll(deps: Deps, interaction: Interaction, respond: Responder
   // Expired re-roll drafts are dead weight; the store's index makes this sweep cheap.
   void deps.store.drafts.deleteExpired(now).catch((err: unknown) => deps.log.debug({ err }, 'draft sweep failed'));
   const message = renderRollMessage(rolled, `<@${interaction.user.id}>`, rerollId.encode([interaction.id], interaction.user.id));
-  await respond.send(message, { ephemeral: rolled.private });
+  if (rolled.private) await respond.send(message, { ephemeral: true });
+  else await respond.publish(message);
 }
 
 export const rollRoute: SlashRoute = {
-  // Deferred by hand below: public, or ephemeral for a private roll.
+  // Deferred by hand below, privately, after the input checks.
   ack: 'none',
   async run(interaction, { deps, respond }) {
     const input: RollInput = {
@@ -57,10 +58,11 @@ export const rollRoute: SlashRoute = {
       comment: interaction.options.getString('comment'),
       private: interaction.options.getBoolean('private') ?? false,
     };
-    // Checks without I/O answer before the defer, so a typo never flashes a public "thinking…".
+    // Checks without I/O answer before the defer; the rest answer a private "thinking…", and a
+    // public roll is published only once it is made.
     parseDifficulty(input.difficulty);
     parseComment(input.comment);
-    await respond.defer(input.private ? 'ephemeral' : 'public');
+    await respond.defer('ephemeral');
     const ctx = await playContext(deps, interaction);
     const rolled = await rollQuickroll(deps, ctx, input, `${interaction.id}:roll`);
     await sendRoll(deps, interaction, respond, rolled);

@@ -139,7 +139,8 @@ export const xp: CommandModule = {
   },
   components: [
     componentRoute(awardModalId, {
-      ack: 'public',
+      // Private until the receipt is published, like /xp award.
+      ack: 'ephemeral',
       async run(interaction, [targetId], ctx) {
         if (!interaction.isModalSubmit()) return;
         const actor = await awardActor(ctx.deps, interaction);

@@ -49,7 +49,7 @@ export function originOf(interaction: Interaction): AwardOrigin | undefined {
 /** Posts the receipt of a single award (public) and, for a fresh award, its audit line. */
 export async function sendAwardReceipt(interaction: Interaction, ctx: HandlerContext, receipt: AwardReceipt): Promise<void> {
   const { entry, campaign } = receipt;
-  await ctx.respond.send(renderAwardReceipt({ entry, campaignName: campaign.name, undoId: undoId.encode([String(entry.id)]) }));
+  await ctx.respond.publish(renderAwardReceipt({ entry, campaignName: campaign.name, undoId: undoId.encode([String(entry.id)]) }));
   if (receipt.fresh) await postAudit(interaction.client, ctx.deps, entry.guildId, renderAwardAudit('award', [entry], campaign.name));
 }
 
@@ -75,10 +75,13 @@ export async function answerSingleAward(interaction: Interaction, ctx: HandlerCo
   await sendAwardReceipt(interaction, ctx, result);
 }
 
-/** `/xp award`, `/xp remove`, `/coolpoints award`: the receipt is public, refusals private. */
+/**
+ * `/xp award`, `/xp remove`, `/coolpoints award`: deferred privately, so a refusal is private
+ * from the first moment; the receipt is then published for the channel.
+ */
 export function singleAwardRoute(kind: AwardKind): SlashRoute {
   return {
-    ack: 'public',
+    ack: 'ephemeral',
     async run(interaction, ctx) {
       const actor = await awardActor(ctx.deps, interaction);
       const member = interaction.options.getUser('member', true);

@@ -37,6 +37,7 @@ export async function resolveCampaign(
   if (campaignId === null) {
     throw new InvalidInputError(
       'No campaign given, and this server has no default campaign. Pick one with the `campaign` option, or ask an admin to set a default with `/setup campaign`.',
+      'No campaign',
     );
   }
   const campaigns = await deps.directory.listCampaigns(actor.companyId, actor.userId);
@@ -102,9 +103,16 @@ export function problemText(problem: TargetProblem): string {
   }
 }
 
+const PROBLEM_TITLES: Readonly<Record<TargetProblem, string>> = {
+  bot: 'Bots get no XP',
+  'not-linked': 'Member not linked',
+  unapproved: 'Member awaiting approval',
+  'not-allowed': 'Not allowed',
+};
+
 /** The single-award version: a clear refusal instead of a problem list. */
 export async function requireTarget(deps: Pick<Deps, 'identity'>, companyId: string, member: PickedMember): Promise<MemberLink> {
   const check = await checkTarget(deps, companyId, member);
   if (check.ok) return check.link;
-  throw new InvalidInputError(`<@${member.id}> ${problemText(check.problem)}. Nothing was awarded.`);
+  throw new InvalidInputError(`<@${member.id}> ${problemText(check.problem)}. Nothing was awarded.`, PROBLEM_TITLES[check.problem]);
 }
