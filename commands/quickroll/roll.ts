@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { componentRoute, type ComponentRoute, type SlashRoute } from '../../src/discord/command.js';
 import type { Responder } from '../../src/discord/responder.js';
 import type { Deps } from '../../src/deps.js';
-import { ExpiredError } from '../../src/domain/errors.js';
-import { parseComment, parseDifficulty, REROLL_WINDOW_MS, rerollOpen, rollQuickroll, type RolledQuickroll, type RollInput } from '../../src/domain/rolls.js';
-import { renderRollMessage } from '../../src/render/roll-embed.js';
+import { parseComment, parseDifficulty, rollQuickroll, type RolledQuickroll, type RollInput } from '../../src/domain/rolls.js';
+import { openReroll, postRoll, retireRoll } from '../../src/discord/roll-post.js';
 import { playContext } from './context.js';
 import { rerollId } from './ids.js';
 
@@ -23,28 +22,16 @@ const RerollDraftSchema = z.object({
 
 /** Posts a roll with its Re-roll button (usable by the roller for REROLL_WINDOW_MS). */
 async function sendRoll(deps: Deps, interaction: Interaction, respond: Responder, rolled: RolledQuickroll): Promise<void> {
-  const now = deps.clock.now();
-  const payload: z.infer<typeof RerollDraftSchema> = {
+  const payload: Omit<z.infer<typeof RerollDraftSchema>, 'rolledAt'> = {
     quickrollId: rolled.quickroll.id,
     characterId: rolled.character.id,
     difficulty: rolled.difficulty,
     comment: rolled.comment,
     private: rolled.private,
-    rolledAt: now,
   };
-  await deps.store.drafts.put({
-    id: interaction.id,
-    guildId: interaction.guildId ?? '',
-    ownerDiscordId: interaction.user.id,
-    kind: DRAFT_KIND,
-    payload,
-    expiresAt: now + REROLL_WINDOW_MS,
-  });
-  // Expired re-roll drafts are dead weight; the store's index makes this sweep cheap.
-  void deps.store.drafts.deleteExpired(now).catch((err: unknown) => deps.log.debug({ err }, 'draft sweep failed'));
-  const message = renderRollMessage(rolled, `<@${interaction.user.id}>`, rerollId.encode([interaction.id], interaction.user.id));
-  if (rolled.private) await respond.send(message, { ephemeral: true });
-  else await respond.publish(message);
+  await postRoll(deps, interaction, respond, rolled, { kind: DRAFT_KIND, payload }, (draftId) => ({
+    reroll: rerollId.encode([draftId], interaction.user.id),
+  }));
 }
 
 export const rollRoute: SlashRoute = {
@@ -72,15 +59,7 @@ export const rollRoute: SlashRoute = {
 export const rerollRoute: ComponentRoute = componentRoute(rerollId, {
   ack: 'update',
   async run(interaction, [draftId], { deps, respond }) {
-    const now = deps.clock.now();
-    const draft = await deps.store.drafts.get(draftId, now);
-    const parsed = draft === null || draft.kind !== DRAFT_KIND ? undefined : RerollDraftSchema.safeParse(draft.payload).data;
-    // The message's own age is checked too, so a draft that outlived its window cannot re-open it.
-    const postedAt = interaction.isButton() ? interaction.message.createdTimestamp : now;
-    if (parsed === undefined || !rerollOpen(parsed.rolledAt, now) || !rerollOpen(postedAt, now)) {
-      await respond.update({ components: [] });
-      throw new ExpiredError(`Re-roll is offered for ${REROLL_WINDOW_MS / 1000} seconds after a roll. Roll again with \`/quickroll roll\`.`);
-    }
+    const parsed = await openReroll(deps, interaction, respond, draftId, { kind: DRAFT_KIND, schema: RerollDraftSchema, again: '`/quickroll roll`' });
     const ctx = await playContext(deps, interaction);
     const rolled = await rollQuickroll(
       deps,
@@ -88,9 +67,7 @@ export const rerollRoute: ComponentRoute = componentRoute(rerollId, {
       { quickroll: parsed.quickrollId, character: parsed.characterId, difficulty: parsed.difficulty, comment: parsed.comment, private: parsed.private },
       `${interaction.id}:roll`,
     );
-    // Only the newest result keeps a live button.
-    await respond.update({ components: [] });
-    await deps.store.drafts.delete(draftId);
+    await retireRoll(deps, respond, draftId);
     await sendRoll(deps, interaction, respond, rolled);
   },
 });
