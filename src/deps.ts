@@ -12,6 +12,7 @@ import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
 import type { AwardService } from './domain/awards/award-service.js';
 import type { CampaignDefaults } from './domain/campaign-defaults.js';
+import type { CommandMentions } from './discord/command-mentions.js';
 
 /** Told when a member registered through the bot (the approvals feature posts a card). */
 export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
@@ -42,6 +43,8 @@ export interface Deps {
   charts: ChartRenderer;
   /** The campaign a command defaults to where it was used: the category's, else the server's. */
   campaignDefaults: CampaignDefaults;
+  /** Deployed command ids, for clickable mentions in /help. */
+  commandMentions: CommandMentions;
   onRegistered?: RegisteredHook;
   /** Posts approval cards and turns them into receipts; absent when there is no Discord client. */
   approvals?: ApprovalAnnouncer;

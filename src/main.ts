@@ -9,6 +9,7 @@ import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
 import { CampaignDefaults } from './domain/campaign-defaults.js';
+import { CommandMentions } from './discord/command-mentions.js';
 import { CompanyDirectory } from './domain/directory.js';
 import { QuickrollCatalog } from './domain/quickrolls.js';
 import { AwardService } from './domain/awards/award-service.js';
@@ -69,6 +70,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     charts: new ChartRenderer(log.child({ module: 'charts' })),
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
     campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
+    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);

@@ -269,4 +269,5 @@ export const approvals: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'admin', example: '/approvals list' },
 };

@@ -244,4 +244,5 @@ export const note: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'member', example: '/note create' },
 };

@@ -83,4 +83,5 @@ export const register: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'newcomer', example: '/register' },
 };

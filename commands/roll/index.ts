@@ -82,4 +82,5 @@ export const roll: CommandModule = {
     'roll traits#character': characterNames,
   },
   components: [rerollRoute, saveRoute, saveModalRoute],
+  help: { audience: 'member', example: '/roll dice pool:7 difficulty:6 desperation:2' },
 };

@@ -245,4 +245,5 @@ export const setup: CommandModule = {
       },
     },
   },
+  help: { audience: 'admin', example: '/setup campaign campaign:Blood and Smoke category:Chronicle Two' },
 };

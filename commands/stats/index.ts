@@ -152,4 +152,5 @@ export const stats: CommandModule = {
       },
     },
   },
+  help: { audience: 'member', example: '/stats member member:@Pia top:5' },
 };
