@@ -4,6 +4,7 @@ import { componentRoute, type ComponentRoute, type SlashRoute } from '../../src/
 import { requireActor } from '../../src/discord/guards.js';
 import type { Responder } from '../../src/discord/responder.js';
 import { openReroll, postRoll, readRollDraft, retireRoll } from '../../src/discord/roll-post.js';
+import { withinBudget } from '../../src/discord/within-budget.js';
 import type { Deps } from '../../src/deps.js';
 import { ExpiredError } from '../../src/domain/errors.js';
 import { checkDicePool, rollDicePool, rollTraits, ROLL_TRAITS_MAX, traitEntries, type RollPlace } from '../../src/domain/pool-rolls.js';
@@ -187,11 +188,18 @@ function saveModal(customId: string, name: string | undefined): ModalComponentDa
   };
 }
 
+/** How long "Save as quickroll" may spend checking the member before it opens the form anyway. */
+const PRECHECK_BUDGET_MS = 1_200;
+
 export const saveRoute: ComponentRoute = componentRoute(saveId, {
-  // The modal must be the first answer; the draft read is one indexed row.
+  // The modal must be the first answer: the draft read is one indexed row, the member check is
+  // warm after their roll (and the submit checks again).
   ack: 'none',
   async run(interaction, [draftId], { deps, respond }) {
     const traits = await savedTraits(deps, draftId);
+    await withinBudget(PRECHECK_BUDGET_MS, async () => {
+      await requireActor(deps, interaction);
+    });
     await respond.showModal(saveModal(saveModalId.encode([draftId], interaction.user.id), suggestedName(traits)));
   },
 });

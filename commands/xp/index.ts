@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { componentRoute, type CommandModule } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
+import { withinBudget } from '../../src/discord/within-budget.js';
 import { awardSingle, REASON_MAX, refuseIfNoOneAwardable } from '../../src/domain/awards/single-award.js';
 import { xpRuleFor } from '../../src/domain/awards/award-context.js';
 import { InvalidInputError } from '../../src/domain/errors.js';
@@ -23,22 +24,6 @@ export const AWARD_XP_MENU = 'Award XP';
 
 /** How long the "Award XP" menu may spend checking permission before it shows the form anyway. */
 const PRECHECK_BUDGET_MS = 1_200;
-
-/** Runs `check`; its refusal propagates if it comes within `ms`, otherwise the caller goes on. */
-async function withinBudget(ms: number, check: () => Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  const running = check();
-  // A check that loses the race must not become an unhandled rejection.
-  running.catch(() => undefined);
-  try {
-    await Promise.race([running, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const member = (description: string, required: boolean) => ({ name: 'member', description, type: ApplicationCommandOptionType.User, required }) as const;
 const amount = (description: string, required: boolean) =>
