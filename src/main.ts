@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
+import { CampaignDefaults } from './domain/campaign-defaults.js';
+import { CommandMentions } from './discord/command-mentions.js';
 import { CompanyDirectory } from './domain/directory.js';
 import { QuickrollCatalog } from './domain/quickrolls.js';
 import { AwardService } from './domain/awards/award-service.js';
@@ -100,6 +102,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     }),
     status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
+    campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
+    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
