@@ -105,7 +105,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
     commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
   };
-  const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
+  const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds, applicationId: config.discordApplicationId });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
   deps.approvals = approvals;
   deps.onRegistered = approvals.announce;
