@@ -65,6 +65,13 @@ const EnvSchema = z.object({
   VALENTINA_API_URL: z.string({ error: 'is required' }).pipe(httpUrl),
   VALENTINA_API_KEY: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   VALENTINA_COMPANY_ID: optionalString,
+  VALENTINA_API_VERSION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 'auto' : v))
+    .pipe(z.enum(['auto', 'v1', 'v2'], { error: 'must be one of auto, v1, v2' })),
   DATABASE_URL: optionalString,
   DATA_DIR: optionalString,
   DISCORD_API_URL: z.union([z.literal('').transform(() => undefined), httpUrl]).optional(),
@@ -101,6 +108,8 @@ export interface Config {
   readonly valentinaApiUrl: string;
   readonly valentinaApiKey: string;
   readonly defaultCompanyId: string | undefined;
+  /** Valentina API generation: `auto` reads the server's version at start. */
+  readonly valentinaApiVersion: 'auto' | 'v1' | 'v2';
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly discordApiUrl: string | undefined;
@@ -148,6 +157,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     valentinaApiUrl: e.VALENTINA_API_URL,
     valentinaApiKey: e.VALENTINA_API_KEY,
     defaultCompanyId: e.VALENTINA_COMPANY_ID,
+    valentinaApiVersion: e.VALENTINA_API_VERSION,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? 'data',
     discordApiUrl: e.DISCORD_API_URL,

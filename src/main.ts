@@ -46,12 +46,17 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
-  const api = new ValentinaClient({
+  // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
+  const api = await ValentinaClient.connect({
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
+    apiVersion: config.valentinaApiVersion,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
   const deps: Deps = {
     config,
@@ -86,7 +91,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (c) => {
       log.info(
-        { user: c.user.tag, guilds: c.guilds.cache.size, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
+        { user: c.user.tag, guilds: c.guilds.cache.size, apiVersion: api.apiVersion, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
         'ready',
       );
       resolve();
