@@ -9,7 +9,7 @@ import { SystemService } from './services/system.js';
 import { UsersService } from './services/users.js';
 import { Transport, type FetchLike, type ValentinaLogger } from './transport.js';
 import { RequestValidator } from './validate.js';
-import { IdentityService } from './services/identity.js';
+import { AuthService } from './services/auth.js';
 import { UserLookupService } from './services/user-lookup.js';
 import { profileForServerVersion, type ApiVersionSetting } from './detect-version.js';
 import { V1_MARCH_2026, WIRE_PROFILES, type ApiVersion, type WireProfile } from './wire.js';
@@ -98,9 +98,9 @@ export class ValentinaClient {
     return this.#ctx.wire;
   }
 
-  /** Verified sign-in (`identify`, v2 only). */
-  identity(companyId: string): IdentityService {
-    return new IdentityService(this.#ctx, companyId);
+  /** Verified sign-in (`auth/identify`, v2 only). */
+  auth(companyId: string): AuthService {
+    return new AuthService(this.#ctx, companyId);
   }
 
   /** Users by Discord id or email across visible companies (v2: one call; v1: a documented walk). */

@@ -22,7 +22,7 @@ export type { CharacterTraitsService, CharacterTraitFilters } from './services/c
 export type { DicerollsService, DiceRollFilters } from './services/dicerolls.js';
 export type { CompaniesService } from './services/companies.js';
 export type { SystemService } from './services/system.js';
-export type { IdentityService } from './services/identity.js';
+export type { AuthService } from './services/auth.js';
 export type { UserLookupService } from './services/user-lookup.js';
 export {
   ValentinaError,

@@ -197,7 +197,7 @@ describe.each(['v1', 'v2'] as const)('the client on %s', (version) => {
 describe('operations of one generation only', () => {
   it('v2: identify matches, creates, and maps the identity error codes', async () => {
     const { client, company, player } = await world('v2');
-    const identity = client.identity(company.id);
+    const identity = client.auth(company.id);
     const matched = await identity.identify({ provider: 'discord', token: 'tok-player' });
     expect(matched).toMatchObject({ resolution: 'matched', user: { id: player.id } });
     const createdUser = await identity.identify({ provider: 'discord', token: 'tok-new' });
@@ -242,7 +242,7 @@ describe('operations of one generation only', () => {
   it('v1: identify and identities are unsupported; register still works', async () => {
     const { f, client, company, admin } = await world('v1');
     const before = f.requests.length;
-    expect(await caught(client.identity(company.id).identify({ provider: 'discord', token: 't' }))).toBeInstanceOf(UnsupportedOperationError);
+    expect(await caught(client.auth(company.id).identify({ provider: 'discord', token: 't' }))).toBeInstanceOf(UnsupportedOperationError);
     expect(await caught(client.users(company.id).linkIdentity(admin.id, { provider: 'discord', token: 't' }, admin.id))).toBeInstanceOf(UnsupportedOperationError);
     expect(await caught(client.users(company.id).unlinkIdentity(admin.id, 'discord', admin.id))).toMatchObject({ operation: 'users.unlinkIdentity', apiVersion: 'v1' });
     expect(f.requests.length).toBe(before);

@@ -100,7 +100,7 @@ export class UsersService extends ApiResource {
 
   /**
    * Self-registration (v1 only): the user is created UNAPPROVED, no requester involved. v2 has no
-   * such route (UnsupportedOperationError): new users come from `identity(companyId).identify()`.
+   * such route (UnsupportedOperationError): new users come from `auth(companyId).identify()`.
    */
   async register(request: UserRegisterRequest, options?: WriteOptions): Promise<User> {
     if (!this.wire.capabilities.register) throw this.unsupported('users.register', 'a member registers by signing in (identify)');

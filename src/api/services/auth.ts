@@ -3,7 +3,7 @@ import { path } from '../wire.js';
 import { ApiResource, type ServiceContext, type WriteOptions } from './resource.js';
 
 /** Verified sign-in of a company's users (v2 `POST C/auth/identify`, CONTRACT-v2 §3.1). */
-export class IdentityService extends ApiResource {
+export class AuthService extends ApiResource {
   readonly #companyId: string;
 
   constructor(ctx: ServiceContext, companyId: string) {
