@@ -65,7 +65,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     config.http === undefined
       ? undefined
       : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
-  const api = new ValentinaClient({
+  // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
+  const api = await ValentinaClient.connect({
     observer: {
       onAttempt(event) {
         liveness.onAttempt(event);
@@ -74,9 +75,13 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     },
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
+    apiVersion: config.valentinaApiVersion,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
   const deps: Deps = {
     config,
@@ -125,7 +130,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (c) => {
       log.info(
-        { user: c.user.tag, guilds: c.guilds.cache.size, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
+        { user: c.user.tag, guilds: c.guilds.cache.size, apiVersion: api.apiVersion, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
         'ready',
       );
       resolve();
