@@ -92,6 +92,10 @@ for (const kind of worldStores()) {
 
     it('stops using a binding once the server is bound to another company', async () => {
       const other = world.valentina.state.addCompany({ name: 'Elsewhere' });
+      // The operator allows the server a second company; the server is then bound to it.
+      const allowed = world.env['VALENTINA_GUILD_COMPANIES'] ?? '';
+      world.env['VALENTINA_GUILD_COMPANIES'] = `${allowed},${world.guildId}=${other.id}`;
+      await world.restart();
       const before = await world.bot.deps.guilds.settings(world.guildId);
       await world.bot.deps.guilds.update(world.guildId, { companyId: other.id, defaultCampaignId: null });
       try {
@@ -102,6 +106,7 @@ for (const kind of worldStores()) {
         expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: null, source: 'none' });
       } finally {
         await world.bot.deps.guilds.update(world.guildId, { companyId: before.companyId, defaultCampaignId: before.defaultCampaignId });
+        world.env['VALENTINA_GUILD_COMPANIES'] = allowed;
       }
       const guild = await world.bot.deps.guilds.require(world.guildId);
       expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: at.romeCampaign, source: 'category' });
