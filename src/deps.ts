@@ -19,6 +19,8 @@ export type RegisteredHook = (event: { guildId: string; companyId: string; user:
 
 export interface Clock {
   now(): number;
+  /** Waits (tests inject a fast one); a real timer when absent. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** Everything a handler may use, built once in src/main.ts. */

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Events, Status, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
-import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
 import { CompanyDirectory } from './domain/directory.js';
@@ -17,9 +18,10 @@ import { ChartRenderer } from './render/chart/chart-renderer.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
+import { identityConflictPoster } from './discord/identity-conflict-poster.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
-import { recoverPendingAwards } from '../commands/xp/recovery.js';
+import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 import { ApiLiveness } from './domain/api-liveness.js';
@@ -81,13 +83,21 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     store,
     clock,
     identity: new IdentityService(api, store.memberLinks, { ttlMs: config.identityTtlMs, now: clock.now, log: log.child({ module: 'identity' }) }),
-    guilds: new GuildContextService(store.guildSettings, config.defaultCompanyId, clock.now),
+    guilds: new GuildContextService(store.guildSettings, { defaultCompanyId: config.defaultCompanyId, guildCompanies: config.guildCompanies }, clock.now),
     directory: new CompanyDirectory(api, clock.now, log.child({ module: 'directory' })),
     quickrolls: new QuickrollCatalog(api, clock.now, log.child({ module: 'quickrolls' })),
     attachments: new AttachmentDownloader(config.assets),
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
-    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
+    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' }), {
+      // Names this process in the journal's leases; readable in the database when debugging.
+      owner: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+      // Renewed while a call runs; after a crash, another process waits this long (more than the
+      // resend gap, during which the dead process's last request may still be running).
+      leaseMs: config.awards.resendGapMs + 5_000,
+      resendGapMs: config.awards.resendGapMs,
+      delaysMs: config.awards.settleDelaysMs,
+    }),
     status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
   };
@@ -97,6 +107,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   deps.onRegistered = approvals.announce;
   // Awards Valentina confirms late get their receipt and audit post from here.
   deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
+  // Discord ids on two approved users are told to the admins of the guilds bound to the company.
+  deps.identity.onConflict(identityConflictPoster(client, deps));
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
@@ -115,8 +127,12 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       resolve();
     });
   });
-  // Awards a crash left pending are finished once the gateway has told us which guilds are ours.
-  void ready.then(() => recoverPendingAwards(client, deps)).catch((err: unknown) => log.error({ err }, 'award recovery failed'));
+  // Awards a crash or another process left pending are finished once the gateway has told us
+  // which guilds are ours, and then periodically.
+  let recovery: RecoveryLoop | undefined;
+  void ready.then(() => {
+    if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
+  });
 
   // Listening before login: orchestrators see /readyz fail while the gateway is not READY.
   let http: HttpServer | undefined;
@@ -141,15 +157,20 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       accepting = false;
       log.info({ reason, inFlight: router.inFlight }, 'shutting down');
       const drained = await Promise.race([
-        // Background award settles stop too; what they leave pending, start-up recovery finishes.
-        Promise.all([router.drain(), deps.awards.dispose()]).then(() => true),
+        // Background award settles stop too; what they leave pending, another process's recovery
+        // (or this bot's next start) finishes.
+        Promise.all([router.drain(), recovery?.stop()]).then(() => deps.awards.dispose()).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownTimeoutMs).unref()),
-      ]);
+      ]).catch((err: unknown) => {
+        log.warn({ err }, 'draining failed');
+        return false;
+      });
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
-      await http?.close();
-      await client.destroy();
-      await deps.charts.close();
-      await closeQuietly(store, log);
+      // Each step is bounded and isolated: one that rejects or hangs must not keep the rest open.
+      await stopStep(log, 'http listener', async () => http?.close());
+      await stopStep(log, 'discord client', () => client.destroy());
+      await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'store', () => store.close());
       log.info('stopped');
     })();
     return stopping;
@@ -169,11 +190,24 @@ function shardStates(client: Client): Array<{ id: number; ready: boolean; pingMs
   return [...client.ws.shards.values()].map((s) => ({ id: s.id, ready: s.status === Status.Ready, pingMs: s.ping }));
 }
 
-async function closeQuietly(store: Store, log: Logger): Promise<void> {
+/** How long one shutdown step may take before the bot moves on. */
+const STOP_STEP_MS = 5_000;
+
+async function stopStep(log: Logger, name: string, step: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await store.close();
+    const done = await Promise.race([
+      step().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), STOP_STEP_MS);
+        timer.unref();
+      }),
+    ]);
+    if (!done) log.warn({ step: name, timeoutMs: STOP_STEP_MS }, 'shutdown step timed out');
   } catch (err) {
-    log.warn({ err }, 'store close failed');
+    log.warn({ err, step: name }, 'shutdown step failed');
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -192,7 +226,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => bot.deps.log.error({ err }, 'unhandled rejection'));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void bot.stop(signal).then(() => process.exit(0));
+      void bot.stop(signal).finally(() => process.exit(0));
     });
   }
 }

@@ -90,4 +90,59 @@ describe('IdentityService', () => {
     await identity.invalidateCompany(companyId);
     expect((await identity.resolve(companyId, '488888888888888888'))?.userId).toBe(added.id);
   });
+
+  it('keeps a stale link when its re-check times out or is rate limited, and drops it only on a 404', async () => {
+    const identity = service();
+    const discordId = '400000000000000020';
+    const userId = (await identity.resolve(companyId, discordId))?.userId;
+    expect(userId).toBeDefined();
+    const noRetryApi = new ValentinaClient({ baseUrl: fake.url, apiKey: fake.apiKey, maxRetries: 0, timeoutMs: 200 });
+    const strict = new IdentityService(noRetryApi, store.memberLinks, { ttlMs: TTL, now: () => now, log: pino({ level: 'silent' }) });
+    const walks = () => fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/companies/${companyId}/users`)).length;
+    const walksBefore = walks();
+
+    now += TTL + 1;
+    fake.inject({ method: 'GET', pathIncludes: `/users/${userId}`, status: 429 });
+    expect((await strict.resolve(companyId, discordId))?.userId).toBe(userId);
+    now += 10_000;
+    fake.inject({ method: 'GET', pathIncludes: `/users/${userId}`, delayMs: 500 });
+    expect((await strict.resolve(companyId, discordId))?.userId).toBe(userId);
+    now += 10_000;
+    fake.inject({ method: 'GET', pathIncludes: `/users/${userId}`, status: 503 });
+    expect((await strict.resolve(companyId, discordId))?.userId).toBe(userId);
+    expect(walks()).toBe(walksBefore);
+    expect(await store.memberLinks.get(companyId, discordId)).not.toBeNull();
+
+    now += 10_000;
+    fake.inject({ method: 'GET', pathIncludes: `/users/${userId}`, status: 404 });
+    await strict.resolve(companyId, discordId);
+    expect(walks()).toBeGreaterThan(walksBefore);
+  });
+
+  it('links neither of two approved users with one Discord id, and reports the conflict once', async () => {
+    const conflictId = '477777777777777777';
+    const first = fake.state.addUser(companyId, { role: 'ADMIN', username: 'was-admin', discord_id: conflictId });
+    const second = fake.state.addUser(companyId, { role: 'PLAYER', username: 'now-player', discord_id: conflictId });
+    const reported: string[][] = [];
+    const identity = service();
+    identity.onConflict(async (c) => {
+      reported.push(c.users.map((u) => u.id));
+    });
+    await identity.invalidateCompany(companyId);
+    expect(await identity.resolve(companyId, conflictId)).toBeNull();
+    expect(identity.conflictFor(companyId, conflictId)?.users.map((u) => u.id)).toEqual([first.id, second.id]);
+    const walksBefore = fake.requests.length;
+    await identity.invalidateCompany(companyId);
+    now += 20_000;
+    expect(await identity.resolve(companyId, conflictId)).toBeNull();
+    expect(fake.requests.length).toBeGreaterThan(walksBefore);
+    await new Promise((r) => setImmediate(r));
+    expect(reported).toEqual([[first.id, second.id]]);
+    // An unapproved duplicate next to one approved user is no conflict: the approved one wins.
+    first.role = 'UNAPPROVED';
+    await identity.invalidateCompany(companyId);
+    now += 20_000;
+    expect((await identity.resolve(companyId, conflictId))?.userId).toBe(second.id);
+    expect(identity.conflictFor(companyId, conflictId)).toBeNull();
+  });
 });

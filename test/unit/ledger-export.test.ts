@@ -74,7 +74,7 @@ describe('csvRow and xpEquivalent', () => {
 
   it('keeps numbers as numbers and dates in ISO 8601 UTC', () => {
     const row = csvRow(
-      { id: 7, key: 'k', guildId: 'g', companyId: 'c', campaignId: 'camp1', batchId: null, actorUserId: 'u1', actorDiscordId: 'd', targetUserId: 'u1', targetDiscordId: null, kind: 'XP_REMOVE', amount: 4, reason: null, status: 'UNDONE', result: null, error: null, undoOf: 3, createdAt: T0, updatedAt: T0 },
+      { id: 7, key: 'k', guildId: 'g', companyId: 'c', campaignId: 'camp1', batchId: null, actorUserId: 'u1', actorDiscordId: 'd', targetUserId: 'u1', targetDiscordId: null, kind: 'XP_REMOVE', amount: 4, reason: null, status: 'UNDONE', result: null, error: null, failure: null, undoOf: 3, createdAt: T0, updatedAt: T0 },
       names,
     );
     expect(row).toEqual({ date: '2026-03-01T12:00:00.000Z', campaign: 'Blood and Smoke', member: 'Pia Player (pia)', userId: 'u1', kind: 'XP removed', amount: 4, xp: -4, reason: null, status: 'undone', awardedBy: 'Pia Player (pia)', entryId: 7, undoOf: 3 });
