@@ -67,6 +67,7 @@ describe('health and metrics listener of the running bot', () => {
 
     const labels = [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '').join('\n');
     for (const secret of [TOKEN, API_KEY, METRICS_TOKEN]) expect(text).not.toContain(secret);
+    expect(world.logs.join('\n')).not.toContain(METRICS_TOKEN);
     for (const m of Object.values(world.members)) {
       expect(labels).not.toContain(m.discordId);
       if (m.userId !== null) expect(labels).not.toContain(m.userId);
