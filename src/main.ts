@@ -58,11 +58,12 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
   const liveness = new ApiLiveness(clock.now);
+  const version = readBotVersion();
   // Read at scrape time only, once the client below exists.
   const metrics =
     config.http === undefined
       ? undefined
-      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
+      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client), version }, clock.now);
   const api = new ValentinaClient({
     observer: {
       onAttempt(event) {
@@ -98,7 +99,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       resendGapMs: config.awards.resendGapMs,
       delaysMs: config.awards.settleDelaysMs,
     }),
-    status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
+    status: new StatusBoard({ version, startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
