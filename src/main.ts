@@ -149,7 +149,14 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       },
     });
     for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
-    await http.listen();
+    try {
+      await http.listen();
+    } catch (err) {
+      // A port in use: fail start-up cleanly rather than run without the health endpoints asked for.
+      await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'store', () => store.close());
+      throw err;
+    }
   }
 
   let stopping: Promise<void> | undefined;
