@@ -80,6 +80,13 @@ const EnvSchema = z.object({
       }
       return pairs;
     }),
+  VALENTINA_API_VERSION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 'auto' : v))
+    .pipe(z.enum(['auto', 'v1', 'v2'], { error: 'must be one of auto, v1, v2' })),
   DATABASE_URL: optionalString,
   DATA_DIR: optionalString,
   DISCORD_API_URL: z.union([z.literal('').transform(() => undefined), httpUrl]).optional(),
@@ -140,6 +147,8 @@ export interface Config {
    * the default). A company named here for a guild is one the operator bound to it.
    */
   readonly guildCompanies: ReadonlyMap<string, readonly string[]>;
+  /** Valentina API generation: `auto` reads the server's version at start. */
+  readonly valentinaApiVersion: 'auto' | 'v1' | 'v2';
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly discordApiUrl: string | undefined;
@@ -200,6 +209,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     valentinaApiKey: e.VALENTINA_API_KEY,
     defaultCompanyId: e.VALENTINA_COMPANY_ID,
     guildCompanies: guildCompanyMap(e.VALENTINA_GUILD_COMPANIES),
+    valentinaApiVersion: e.VALENTINA_API_VERSION,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? 'data',
     discordApiUrl: e.DISCORD_API_URL,

@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
+import { CampaignDefaults } from './domain/campaign-defaults.js';
+import { CommandMentions } from './discord/command-mentions.js';
 import { CompanyDirectory } from './domain/directory.js';
 import { QuickrollCatalog } from './domain/quickrolls.js';
 import { AwardService } from './domain/awards/award-service.js';
@@ -64,7 +66,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     config.http === undefined
       ? undefined
       : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client), version }, clock.now);
-  const api = new ValentinaClient({
+  // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
+  const api = await ValentinaClient.connect({
     observer: {
       onAttempt(event) {
         liveness.onAttempt(event);
@@ -73,9 +76,13 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     },
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
+    apiVersion: config.valentinaApiVersion,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
   const deps: Deps = {
     config,
@@ -101,8 +108,10 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     }),
     status: new StatusBoard({ version, startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
+    campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
+    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
   };
-  const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
+  const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds, applicationId: config.discordApplicationId });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
   deps.approvals = approvals;
   deps.onRegistered = approvals.announce;
@@ -122,7 +131,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (c) => {
       log.info(
-        { user: c.user.tag, guilds: c.guilds.cache.size, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
+        { user: c.user.tag, guilds: c.guilds.cache.size, apiVersion: api.apiVersion, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
         'ready',
       );
       resolve();

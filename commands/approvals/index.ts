@@ -320,4 +320,5 @@ export const approvals: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'admin', example: '/approvals list' },
 };

@@ -91,4 +91,5 @@ export const link: CommandModule = {
       },
     },
   },
+  help: { audience: 'admin', example: '/link member:@Pia user:pia' },
 };

@@ -38,9 +38,17 @@ const definitions = [
       },
       {
         name: 'campaign',
-        description: 'Set the default campaign for XP and rolls',
+        description: 'Set the default campaign for XP and rolls, server-wide or for one channel category',
         type: ApplicationCommandOptionType.Subcommand,
-        options: [{ name: 'campaign', description: 'The campaign', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }],
+        options: [
+          { name: 'campaign', description: 'The campaign', type: ApplicationCommandOptionType.String, required: true, autocomplete: true },
+          {
+            name: 'category',
+            description: 'Only commands used in this channel category (default: the whole server)',
+            type: ApplicationCommandOptionType.Channel,
+            channel_types: [ChannelType.GuildCategory],
+          },
+        ],
       },
       {
         name: 'channels',
@@ -119,10 +127,21 @@ async function showSettings(deps: Deps, guildId: string, ctx: HandlerContext, se
       campaignName = link === null || link.role === 'UNAPPROVED' ? settings.defaultCampaignId : await deps.directory.campaignName(companyId, link.userId, settings.defaultCampaignId);
     }
   }
+  const categoryCampaigns = companyId === null ? [] : await categoryLines(deps, guildId, companyId, userId);
   await ctx.respond.send({
-    embeds: [renderSettingsEmbed({ settings, companyName, companyFromDefault: companyId !== null && companyId !== settings.companyId, campaignName, companyXpPermission })],
+    embeds: [renderSettingsEmbed({ settings, companyName, companyFromDefault: companyId !== null && companyId !== settings.companyId, campaignName, companyXpPermission, categoryCampaigns })],
   });
   void guildId;
+}
+
+/** The guild's category bindings under its current company, named for the settings card. */
+async function categoryLines(deps: Deps, guildId: string, companyId: string, userId: string): Promise<{ categoryId: string; campaignName: string }[]> {
+  const bindings = await deps.campaignDefaults.current(guildId, companyId);
+  if (bindings.length === 0) return [];
+  const link = await deps.identity.resolve(companyId, userId);
+  const campaigns = link === null || link.role === 'UNAPPROVED' ? [] : await deps.directory.listCampaigns(companyId, link.userId).catch(() => []);
+  const names = new Map(campaigns.map((c) => [c.id, c.name]));
+  return bindings.map((b) => ({ categoryId: b.categoryId, campaignName: names.get(b.campaignId) ?? 'a campaign that no longer exists' }));
 }
 
 export const setup: CommandModule = {
@@ -158,6 +177,13 @@ export const setup: CommandModule = {
         const campaignId = interaction.options.getString('campaign', true).trim();
         const campaigns = await deps.directory.listCampaigns(companyId, link.userId);
         if (!campaigns.some((c) => c.id === campaignId)) throw new NotFoundInputError('That campaign is not in this company. Pick one from the list while typing.');
+        const category = interaction.options.getChannel('category', false, [ChannelType.GuildCategory]);
+        if (category !== null) {
+          // Stored with the company, so a later /setup company leaves this binding unused.
+          await deps.campaignDefaults.bind({ guildId, categoryId: category.id, companyId, campaignId });
+          await showSettings(deps, guildId, ctx, await deps.guilds.settings(guildId), interaction.user.id);
+          return;
+        }
         const settings = await deps.guilds.update(guildId, { defaultCampaignId: campaignId });
         await showSettings(deps, guildId, ctx, settings, interaction.user.id);
       },
@@ -216,4 +242,5 @@ export const setup: CommandModule = {
       },
     },
   },
+  help: { audience: 'admin', example: '/setup campaign campaign:Blood and Smoke category:Chronicle Two' },
 };

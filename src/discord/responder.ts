@@ -121,6 +121,20 @@ export class Responder {
     await this.pending;
   }
 
+  /**
+   * The public result of a command that was deferred privately, so that a refusal found on the
+   * way never showed the channel anything: the private "thinking…" is removed and the result
+   * posted for everyone. Not yet acknowledged, it is an ordinary public reply.
+   */
+  async publish(payload: MessagePayload): Promise<void> {
+    await this.previousStep();
+    if (this.acked !== 'deferred-reply' || !this.ephemeral) return this.send(payload);
+    this.acked = 'replied';
+    await this.interaction.deleteReply().catch(() => undefined);
+    this.pending = this.interaction.followUp({ ...payload, allowedMentions: { parse: [] } } as InteractionReplyOptions);
+    await this.pending;
+  }
+
   /** Replaces the message a component sits on (or, for a command, the reply). */
   async update(payload: MessagePayload): Promise<void> {
     await this.previousStep();

@@ -14,8 +14,9 @@ export class UserFacingError extends Error {
 
 /** Bad input: what was wrong and what is allowed. */
 export class InvalidInputError extends UserFacingError {
-  constructor(message: string) {
-    super(message, 'Invalid input');
+  /** `title` says what happened when there is more to say than "Invalid input" ("Not enough XP"). */
+  constructor(message: string, title = 'Invalid input') {
+    super(message, title);
   }
 }
 

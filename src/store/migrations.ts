@@ -121,7 +121,20 @@ CREATE INDEX award_journal_pending_idx ON award_journal (status, lease_until);`,
   },
   {
     // Keyset pages of the ledger export (/xp export): one guild's company, in id order.
-    id: '0012_award_journal_export_idx',
+    id: '0007_award_journal_export_idx',
     sql: 'CREATE INDEX award_journal_export_idx ON award_journal (guild_id, company_id, id);',
+  },
+  {
+    id: '0008_category_campaigns',
+    // The company is kept with the binding: after /setup company rebinds the guild, a binding made
+    // for the old company is ignored rather than pointing at another company's campaign.
+    sql: `CREATE TABLE category_campaigns (
+  guild_id TEXT NOT NULL,
+  category_id TEXT NOT NULL,
+  company_id TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (guild_id, category_id)
+);`,
   },
 ];

@@ -227,6 +227,24 @@ export interface DraftRepo {
   deleteExpired(now: number): Promise<number>;
 }
 
+/** A channel category bound to a campaign: commands used under it default to that campaign. */
+export interface CategoryCampaign {
+  guildId: string;
+  categoryId: string;
+  /** The company the campaign belongs to; a binding of another company than the guild's is not used. */
+  companyId: string;
+  campaignId: string;
+  updatedAt: number;
+}
+
+export interface CategoryCampaignRepo {
+  list(guildId: string): Promise<CategoryCampaign[]>;
+  /** Creates or replaces the category's binding. */
+  put(binding: Omit<CategoryCampaign, 'updatedAt'>): Promise<CategoryCampaign>;
+  /** Removes the category's binding; resolves to whether there was one. */
+  delete(guildId: string, categoryId: string): Promise<boolean>;
+}
+
 export interface Store {
   kind: 'sqlite' | 'postgres';
   guildSettings: GuildSettingsRepo;
@@ -236,5 +254,6 @@ export interface Store {
   drafts: DraftRepo;
   /** A trivial query, for readiness probes: resolves when the database answers. */
   ping(): Promise<void>;
+  categoryCampaigns: CategoryCampaignRepo;
   close(): Promise<void>;
 }

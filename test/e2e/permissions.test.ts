@@ -430,6 +430,37 @@ function rows(): Row[] {
       },
     },
     { name: 'quickroll kept', covers: ['component:quickroll:keep'], kind: 'read', allowed: approved, fire: (c) => fired(press(c, `quickroll:keep:1:${c.actor.discordId}:${c.fx.quickroll(uid(c))}`)) },
+    { name: '/roll dice', covers: ['slash:roll dice'], kind: 'write', allowed: approved, fire: (c) => fired(slash(c, 'roll', 'dice', { pool: 3, difficulty: 6 })) },
+    { name: '/roll traits', covers: ['slash:roll traits'], kind: 'write', allowed: approved, fire: (c) => fired(slash(c, 'roll', 'traits', { trait: 'Strength', trait2: 'Brawl', character: characterOf(c) })) },
+    {
+      name: 'roll re-rolled',
+      covers: ['component:roll:reroll'],
+      kind: 'write',
+      allowed: approved,
+      fire: async (c) => {
+        const draftId = await rollDraft(c, { mode: 'dice', pool: 3, desperation: 1, difficulty: 6, comment: null, private: false });
+        return fired(press(c, `roll:reroll:1:${c.actor.discordId}:${draftId}`));
+      },
+    },
+    {
+      name: 'Save as quickroll (opens the form)',
+      covers: ['component:roll:save'],
+      kind: 'modal',
+      allowed: approved,
+      fire: async (c) => fired(press(c, `roll:save:1:${c.actor.discordId}:${await rollDraft(c, traitDraft(c))}`)),
+    },
+    {
+      name: 'Save as quickroll (form sent)',
+      covers: ['component:roll:save-modal'],
+      kind: 'write',
+      allowed: approved,
+      fire: async (c) => {
+        const draftId = await rollDraft(c, traitDraft(c));
+        return fired(submit(c, `roll:save-modal:1:${c.actor.discordId}:${draftId}`, { name: `Saved ${draftId.slice(-8)}`, description: '' }));
+      },
+    },
+    { name: '/help', covers: ['slash:help'], kind: 'read', allowed: everyone, fire: (c) => fired(slash(c, 'help', undefined)) },
+    { name: '/help command', covers: ['slash:help'], kind: 'read', allowed: everyone, fire: (c) => fired(slash(c, 'help', undefined, { command: 'roll' })) },
     { name: '/stats member (own)', covers: ['slash:stats member'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'stats', 'member')) },
     { name: '/stats campaign', covers: ['slash:stats campaign'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'stats', 'campaign')) },
     { name: '"Roll statistics" on a member', covers: ['menu:Roll statistics'], kind: 'read', allowed: approved, fire: (c) => fired(c.world.discord.userContextMenu('Roll statistics', c.world.members.player2.discordId, c.at)) },
@@ -721,7 +752,7 @@ function rows(): Row[] {
         name: `autocomplete ${key}`,
         covers: [`autocomplete:${key}`],
         kind: 'choices',
-        allowed: adminOnly.has(key) ? admin : approved,
+        allowed: adminOnly.has(key) ? admin : key === 'help#command' ? everyone : approved,
         fire: (c) => {
           // Something of the actor's own to find: a note, a quickroll (their character is seeded).
           if (path.name === 'note') c.fx.note(uid(c));
@@ -742,6 +773,18 @@ function rows(): Row[] {
 }
 
 const characterOf = (c: Cell): string => c.fx.characters.get(c.actor.discordId) ?? 'no-character';
+
+/** A roll draft of the actor's, as a /roll result leaves it for its buttons. */
+async function rollDraft(c: Cell, payload: Record<string, unknown>): Promise<string> {
+  const draftId = `79${String(Date.now()).slice(-9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  await c.world.store.drafts.put({ id: draftId, guildId: c.world.guildId, ownerDiscordId: c.actor.discordId, kind: 'roll', payload: { ...payload, rolledAt: Date.now() }, expiresAt: Date.now() + 60_000 });
+  return draftId;
+}
+
+function traitDraft(c: Cell): Record<string, unknown> {
+  const trait = (name: string, value: number) => ({ traitId: c.world.valentina.state.traitByName(name)?.id ?? '', name, value });
+  return { mode: 'traits', traits: [trait('Strength', 3), trait('Brawl', 2)], characterId: characterOf(c), difficulty: 6, comment: null, private: false };
+}
 
 /** Every route key the bot registers. */
 function registeredRoutes(): string[] {

@@ -30,15 +30,15 @@ for (const kind of worldStores()) {
     /** Awards `amount` and expects the private "not confirmed yet" answer; returns the journal entry id. */
     async function awardUnconfirmed(who: keyof World['members'], amount: number): Promise<{ key: string; id: number }> {
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member(who), amount, reason: 'Held the line' } });
-      const answer = await firstFollowup(h);
+      const answer = await finalAnswer(h);
       expect(isPrivate(answer)).toBe(true);
       const text = embedText(answer);
       expect(text).toContain('Not confirmed yet');
       expect(text).toContain('keeps trying with the same request, so it can only be applied once');
       expect(text).toContain('do not award it again');
       expect(text).not.toMatch(/retry in a minute/i);
-      // No public receipt for an award that is not confirmed.
-      expect(h.original()?.embeds ?? []).toEqual([]);
+      // No public receipt for an award that is not confirmed: the command was deferred privately.
+      expect([h.original(), ...h.followups()].every((m) => m === undefined || isPrivate(m))).toBe(true);
       const key = `${h.id}:award`;
       const entry = await world.store.awards.getByKey(key);
       expect(entry?.status).toBe('PENDING');
@@ -142,7 +142,7 @@ for (const kind of worldStores()) {
         body: { status: 429, title: 'Too Many Requests', detail: 'You are being rate limited.', instance: 'x', retry_after: 60 },
       });
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'award', options: { member: member('player'), amount: 3 } });
-      const refusal = await firstFollowup(h);
+      const refusal = await finalAnswer(h);
       expect(isPrivate(refusal)).toBe(true);
       expect(embedText(refusal)).toContain('rate limiting');
       expect(embedText(refusal)).toContain('Nothing was applied');
