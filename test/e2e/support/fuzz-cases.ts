@@ -278,6 +278,8 @@ function slotValue(rng: Rng, fx: FuzzFixtures, slot: Slot): string {
       return rng.pick(['e', 's']);
     case 'campaignOrDash':
       return rng.chance(0.4) ? '-' : rng.pick(fx.pools.apiId);
+    case 'expiry':
+      return Math.ceil((Date.now() + rng.pick([-600_000, 120_000])) / 1000).toString(36);
   }
 }
 
