@@ -11,6 +11,8 @@ import { user } from './user/index.js';
 import { whoami } from './whoami/index.js';
 import { xp } from './xp/index.js';
 import { coolpoints } from './coolpoints/index.js';
+import { roll } from './roll/index.js';
+import { helpCommand } from './help/index.js';
 
 /** Every command the bot has: the router and the deploy script read this one list. */
-export const commandModules: readonly CommandModule[] = [setup, register, link, whoami, asset, note, quickroll, stats, approvals, user, xp, coolpoints];
+export const commandModules: readonly CommandModule[] = [setup, register, link, whoami, asset, note, quickroll, stats, approvals, user, xp, coolpoints, roll, helpCommand(() => commandModules)];

@@ -11,6 +11,10 @@ import type { ChartRenderer } from './render/chart/chart-renderer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
 import type { AwardService } from './domain/awards/award-service.js';
+import type { InteractionTelemetry } from './discord/interaction-telemetry.js';
+import type { StatusBoard } from './domain/status-board.js';
+import type { CampaignDefaults } from './domain/campaign-defaults.js';
+import type { CommandMentions } from './discord/command-mentions.js';
 
 /** Told when a member registered through the bot (the approvals feature posts a card). */
 export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
@@ -41,7 +45,15 @@ export interface Deps {
   notes: NoteBook;
   /** Stats charts, drawn and encoded on a worker thread. */
   charts: ChartRenderer;
+  /** The campaign a command defaults to where it was used: the category's, else the server's. */
+  campaignDefaults: CampaignDefaults;
+  /** Deployed command ids, for clickable mentions in /help. */
+  commandMentions: CommandMentions;
   onRegistered?: RegisteredHook;
   /** Posts approval cards and turns them into receipts; absent when there is no Discord client. */
   approvals?: ApprovalAnnouncer;
+  /** Told about every finished interaction (metrics); absent when the HTTP listener is off. */
+  telemetry?: InteractionTelemetry;
+  /** What /setup status reports: start time, the last award recovery, API latency. */
+  status?: StatusBoard;
 }

@@ -345,4 +345,5 @@ export const approvals: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'admin', example: '/approvals list' },
 };

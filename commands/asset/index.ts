@@ -152,4 +152,5 @@ export const asset: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'member', example: '/asset upload file:map.png' },
 };

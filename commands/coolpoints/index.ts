@@ -47,4 +47,5 @@ export const coolpoints: CommandModule = {
     'coolpoints award#campaign': campaignAutocomplete,
     'coolpoints scene#campaign': campaignAutocomplete,
   },
+  help: { audience: 'storyteller', example: '/coolpoints award member:@Pia reason:Great scene' },
 };

@@ -7,7 +7,7 @@ import {
 import type { CommandModule } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
 import { identityOf } from '../../src/discord/member-identity.js';
-import { companyNeedsFirstAdmin } from '../../src/domain/admin-bootstrap.js';
+import { mayBootstrapAdmin } from '../../src/domain/admin-bootstrap.js';
 import { matchChoices } from '../../src/domain/directory.js';
 import { InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../../src/domain/errors.js';
 import { displayName, linkMember } from '../../src/domain/members.js';
@@ -52,7 +52,7 @@ export const link: CommandModule = {
           interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true &&
           member.id === interaction.user.id &&
           target.role === 'ADMIN' &&
-          (await companyNeedsFirstAdmin(deps.directory, companyId))
+          (await mayBootstrapAdmin(deps, guildId, companyId))
         ) {
           // First-run: the server manager claims the company's first admin user for themselves.
           requestingUserId = target.id;
@@ -80,7 +80,7 @@ export const link: CommandModule = {
         const self = await deps.identity.resolve(companyId, interaction.user.id);
         const mayLink =
           self?.role === 'ADMIN' ||
-          (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true && (await companyNeedsFirstAdmin(deps.directory, companyId)));
+          (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true && (await mayBootstrapAdmin(deps, guildId, companyId)));
         if (!mayLink) return [];
         const users = await deps.directory.listUsers(companyId);
         const query = interaction.options.getFocused();
@@ -91,4 +91,5 @@ export const link: CommandModule = {
       },
     },
   },
+  help: { audience: 'admin', example: '/link member:@Pia user:pia' },
 };

@@ -220,12 +220,12 @@ export const note: CommandModule = {
       },
     }),
     componentRoute(noteShareId, {
-      // Public: the answer is the note posted to the channel. Errors still come back privately.
-      ack: 'public',
+      // Deferred privately, so a refusal never shows the channel anything; the note is then published.
+      ack: 'ephemeral',
       async run(interaction, [noteId], { deps, respond }) {
         const actor = await requireActor(deps, interaction);
         const found = await deps.notes.find(actor.companyId, actor.link.userId, noteId, () => new NotFoundInputError('That note no longer exists, so there is nothing to share.'));
-        await respond.send({ embeds: [renderNoteEmbed(found, { sharedBy: displayNameOf(interaction) })] });
+        await respond.publish({ embeds: [renderNoteEmbed(found, { sharedBy: displayNameOf(interaction) })] });
       },
     }),
     componentRoute(noteDeleteId, {
@@ -244,4 +244,5 @@ export const note: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'member', example: '/note create' },
 };

@@ -3,14 +3,14 @@ import type { Deps } from '../../src/deps.js';
 import { requireActor, type Actor } from '../../src/discord/guards.js';
 import { requireCampaignId, type PlayContext } from '../../src/domain/quickrolls.js';
 
-/** The invoker as a player of the guild's default campaign (every quickroll path needs it). */
+/** The invoker as a player of the campaign where the command was used (every quickroll path needs it). */
 export async function playContext(deps: Deps, interaction: Interaction): Promise<PlayContext> {
   const actor = await requireActor(deps, interaction);
   return playContextOf(deps, actor);
 }
 
 export async function playContextOf(deps: Deps, actor: Actor): Promise<PlayContext> {
-  const campaignId = requireCampaignId(actor.guild.settings.defaultCampaignId);
+  const campaignId = requireCampaignId(actor.campaign.campaignId);
   const campaignName = await deps.directory.campaignName(actor.companyId, actor.link.userId, campaignId);
   return { companyId: actor.companyId, userId: actor.link.userId, role: actor.link.role, campaignId, campaignName };
 }
@@ -24,7 +24,7 @@ export interface OwnerContext {
 
 export async function ownerContext(deps: Deps, interaction: Interaction): Promise<OwnerContext> {
   const actor = await requireActor(deps, interaction);
-  const play = actor.guild.settings.defaultCampaignId === null ? null : await playContextOf(deps, actor);
+  const play = actor.campaign.campaignId === null ? null : await playContextOf(deps, actor);
   return { companyId: actor.companyId, userId: actor.link.userId, play };
 }
 

@@ -127,4 +127,5 @@ export const quickroll: CommandModule = {
     'quickroll delete#name': quickrollNames,
   },
   components: [rerollRoute, pageRoute, confirmDeleteRoute, keepRoute],
+  help: { audience: 'member', example: '/quickroll roll name:Punch difficulty:7' },
 };

@@ -85,4 +85,5 @@ export const register: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'newcomer', example: '/register' },
 };

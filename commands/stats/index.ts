@@ -79,7 +79,13 @@ function memberName(user: User, member: unknown): string {
   return member instanceof GuildMember ? member.displayName : (user.globalName ?? user.username);
 }
 
-async function showMemberStats(deps: Deps, interaction: Interaction, ctx: HandlerContext, target: User, name: string, top: number): Promise<void> {
+/** Private, or published for the channel with `share` (deferred privately either way, so refusals stay private). */
+async function answer(ctx: HandlerContext, share: boolean, message: MessagePayload): Promise<void> {
+  if (share) await ctx.respond.publish(message);
+  else await ctx.respond.send(message);
+}
+
+async function showMemberStats(deps: Deps, interaction: Interaction, ctx: HandlerContext, target: User, name: string, top: number, share: boolean): Promise<void> {
   const actor = await requireActor(deps, interaction);
   if (target.bot) throw new InvalidInputError('Bots do not roll dice. Pick a member.');
   const link = target.id === interaction.user.id ? actor.link : await deps.identity.resolve(actor.companyId, target.id);
@@ -91,7 +97,7 @@ async function showMemberStats(deps: Deps, interaction: Interaction, ctx: Handle
     top,
     hideTraits: hideTopTraits(actor.link.role, link.role),
   });
-  await ctx.respond.send(await statsMessage(deps, summary));
+  await answer(ctx, share, await statsMessage(deps, summary));
 }
 
 export const stats: CommandModule = {
@@ -102,22 +108,22 @@ export const stats: CommandModule = {
       ack: 'none',
       async run(interaction, ctx) {
         const top = parseTop(interaction.options.getInteger('top'));
-        await ctx.respond.defer(interaction.options.getBoolean('share') === true ? 'public' : 'ephemeral');
+        await ctx.respond.defer('ephemeral');
         const target = interaction.options.getUser('member') ?? interaction.user;
         const member = interaction.options.getUser('member') === null ? interaction.member : interaction.options.getMember('member');
-        await showMemberStats(ctx.deps, interaction, ctx, target, memberName(target, member), top);
+        await showMemberStats(ctx.deps, interaction, ctx, target, memberName(target, member), top, interaction.options.getBoolean('share') === true);
       },
     },
     'stats campaign': {
       ack: 'none',
       async run(interaction, ctx) {
         const top = parseTop(interaction.options.getInteger('top'));
-        await ctx.respond.defer(interaction.options.getBoolean('share') === true ? 'public' : 'ephemeral');
+        await ctx.respond.defer('ephemeral');
         const { deps } = ctx;
         const actor = await requireActor(deps, interaction);
         const campaigns = await deps.directory.listCampaigns(actor.companyId, actor.link.userId);
         const typed = interaction.options.getString('campaign')?.trim() ?? '';
-        const campaignId = typed === '' ? requireCampaignId(actor.guild.settings.defaultCampaignId) : typed;
+        const campaignId = typed === '' ? requireCampaignId(actor.campaign.campaignId) : typed;
         const campaign = campaigns.find((c) => c.id === campaignId) ?? campaigns.find((c) => c.name.toLowerCase() === campaignId.toLowerCase());
         if (campaign === undefined) {
           const close = closestNames(typed, campaigns.map((c) => c.name));
@@ -125,7 +131,7 @@ export const stats: CommandModule = {
           throw new NotFoundInputError(`There is no campaign "${typed === '' ? campaignId : typed}" in this server's company.${hint}`);
         }
         const summary = await campaignStatistics(deps.api, { companyId: actor.companyId, actingUserId: actor.link.userId, viewerRole: actor.link.role, campaignId: campaign.id, subject: campaign.name, top });
-        await ctx.respond.send(await statsMessage(deps, summary));
+        await answer(ctx, interaction.options.getBoolean('share') === true, await statsMessage(deps, summary));
       },
     },
   },
@@ -142,8 +148,9 @@ export const stats: CommandModule = {
     [STATS_MENU]: {
       ack: 'ephemeral',
       async run(interaction, ctx) {
-        await showMemberStats(ctx.deps, interaction, ctx, interaction.targetUser, memberName(interaction.targetUser, interaction.targetMember), TOP_DEFAULT);
+        await showMemberStats(ctx.deps, interaction, ctx, interaction.targetUser, memberName(interaction.targetUser, interaction.targetMember), TOP_DEFAULT, false);
       },
     },
   },
+  help: { audience: 'member', example: '/stats member member:@Pia top:5' },
 };

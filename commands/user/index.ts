@@ -350,4 +350,5 @@ export const user: CommandModule = {
       },
     }),
   ],
+  help: { audience: 'admin', example: '/user info user:pia' },
 };

@@ -29,4 +29,5 @@ export const whoami: CommandModule = {
       },
     },
   },
+  help: { audience: 'member', example: '/whoami' },
 };

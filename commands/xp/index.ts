@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { componentRoute, type CommandModule } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
+import { withinBudget } from '../../src/discord/within-budget.js';
 import { awardSingle, REASON_MAX, refuseIfNoOneAwardable } from '../../src/domain/awards/single-award.js';
 import { xpRuleFor } from '../../src/domain/awards/award-context.js';
 import { InvalidInputError } from '../../src/domain/errors.js';
@@ -18,27 +19,12 @@ import { retryRoutes } from './retry-routes.js';
 import { answerSingleAward, awardActor, campaignAutocomplete, originOf, sceneRoute, singleAwardRoute } from './shared.js';
 import { undoRoutes } from './undo-routes.js';
 import { ledgerRoutes, logRoute, showRoute } from './view-routes.js';
+import { exportRoute } from './export-route.js';
 
 export const AWARD_XP_MENU = 'Award XP';
 
 /** How long the "Award XP" menu may spend checking permission before it shows the form anyway. */
 const PRECHECK_BUDGET_MS = 1_200;
-
-/** Runs `check`; its refusal propagates if it comes within `ms`, otherwise the caller goes on. */
-async function withinBudget(ms: number, check: () => Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  const running = check();
-  // A check that loses the race must not become an unhandled rejection.
-  running.catch(() => undefined);
-  try {
-    await Promise.race([running, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const member = (description: string, required: boolean) => ({ name: 'member', description, type: ApplicationCommandOptionType.User, required }) as const;
 const amount = (description: string, required: boolean) =>
@@ -81,6 +67,12 @@ const definitions = [
         type: ApplicationCommandOptionType.Subcommand,
         options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaignOption],
       },
+      {
+        name: 'export',
+        description: 'Download the XP ledger as a spreadsheet (CSV)',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaignOption],
+      },
     ],
   },
   { name: AWARD_XP_MENU, type: ApplicationCommandType.User, dm_permission: false },
@@ -112,6 +104,7 @@ export const xp: CommandModule = {
     'xp scene': sceneRoute('XP_ADD'),
     'xp show': showRoute,
     'xp log': logRoute,
+    'xp export': exportRoute,
   },
   autocomplete: {
     'xp award#campaign': campaignAutocomplete,
@@ -119,6 +112,7 @@ export const xp: CommandModule = {
     'xp scene#campaign': campaignAutocomplete,
     'xp show#campaign': campaignAutocomplete,
     'xp log#campaign': campaignAutocomplete,
+    'xp export#campaign': campaignAutocomplete,
   },
   userMenus: {
     [AWARD_XP_MENU]: {
@@ -139,7 +133,8 @@ export const xp: CommandModule = {
   },
   components: [
     componentRoute(awardModalId, {
-      ack: 'public',
+      // Private until the receipt is published, like /xp award.
+      ack: 'ephemeral',
       async run(interaction, [targetId], ctx) {
         if (!interaction.isModalSubmit()) return;
         const actor = await awardActor(ctx.deps, interaction);
@@ -164,4 +159,5 @@ export const xp: CommandModule = {
     ...sceneRoutes,
     ...ledgerRoutes,
   ],
+  help: { audience: 'storyteller', audiences: { 'xp show': 'member', 'xp log': 'member' }, example: '/xp award member:@Pia amount:3 reason:Saved the coterie' },
 };

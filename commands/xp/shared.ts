@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { AutocompleteRoute, HandlerContext, SlashRoute } from '../../src/discord/command.js';
-import { requireActor, requireGuildId } from '../../src/discord/guards.js';
+import { defaultCampaignOf, requireActor, requireGuildId } from '../../src/discord/guards.js';
 import { postAudit } from '../../src/discord/audit.js';
 import type { Deps } from '../../src/deps.js';
 import { campaignChoices, type AwardActor } from '../../src/domain/awards/award-context.js';
@@ -25,6 +25,7 @@ export async function awardActor(deps: Deps, interaction: Interaction): Promise<
     userId: actor.link.userId,
     discordId: interaction.user.id,
     role: actor.link.role,
+    defaultCampaign: actor.campaign,
   };
 }
 
@@ -32,11 +33,11 @@ export async function awardActor(deps: Deps, interaction: Interaction): Promise<
 export const campaignAutocomplete: AutocompleteRoute = {
   async run(interaction, { deps }) {
     const guildId = requireGuildId(interaction);
-    const { companyId, settings } = await deps.guilds.require(guildId);
-    const link = await deps.identity.resolve(companyId, interaction.user.id);
+    const guild = await deps.guilds.require(guildId);
+    const link = await deps.identity.resolve(guild.companyId, interaction.user.id);
     if (link === null || link.role === 'UNAPPROVED') return [];
-    const campaigns = await deps.directory.listCampaigns(companyId, link.userId);
-    return campaignChoices(campaigns, interaction.options.getFocused(), settings.defaultCampaignId);
+    const [campaigns, fallback] = await Promise.all([deps.directory.listCampaigns(guild.companyId, link.userId), defaultCampaignOf(deps, interaction, guild)]);
+    return campaignChoices(campaigns, interaction.options.getFocused(), fallback.campaignId);
   },
 };
 
@@ -48,7 +49,7 @@ export function originOf(interaction: Interaction): AwardOrigin | undefined {
 /** Posts the receipt of a single award (public) and, for a fresh award, its audit line. */
 export async function sendAwardReceipt(interaction: Interaction, ctx: HandlerContext, receipt: AwardReceipt): Promise<void> {
   const { entry, campaign } = receipt;
-  await ctx.respond.send(renderAwardReceipt({ entry, campaignName: campaign.name, undoId: undoId.encode([String(entry.id)]) }));
+  await ctx.respond.publish(renderAwardReceipt({ entry, campaignName: campaign.name, undoId: undoId.encode([String(entry.id)]) }));
   if (receipt.fresh) await postAudit(interaction.client, ctx.deps, entry.guildId, renderAwardAudit('award', [entry], campaign.name));
 }
 
@@ -74,10 +75,13 @@ export async function answerSingleAward(interaction: Interaction, ctx: HandlerCo
   await sendAwardReceipt(interaction, ctx, result);
 }
 
-/** `/xp award`, `/xp remove`, `/coolpoints award`: the receipt is public, refusals private. */
+/**
+ * `/xp award`, `/xp remove`, `/coolpoints award`: deferred privately, so a refusal is private
+ * from the first moment; the receipt is then published for the channel.
+ */
 export function singleAwardRoute(kind: AwardKind): SlashRoute {
   return {
-    ack: 'public',
+    ack: 'ephemeral',
     async run(interaction, ctx) {
       const actor = await awardActor(ctx.deps, interaction);
       const member = interaction.options.getUser('member', true);

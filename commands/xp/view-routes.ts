@@ -10,7 +10,7 @@ import { ledgerPageId } from './ids.js';
 import { awardActor } from './shared.js';
 
 /** The member a view is about: the invoker, or (for storytellers and admins) anyone linked. */
-async function viewedMember(ctx: HandlerContext, actor: AwardActor, member: { id: string; bot: boolean } | null): Promise<{ userId: string; discordId: string }> {
+export async function viewedMember(ctx: HandlerContext, actor: AwardActor, member: { id: string; bot: boolean } | null): Promise<{ userId: string; discordId: string }> {
   if (member === null || member.id === actor.discordId) return { userId: actor.userId, discordId: actor.discordId };
   // Refuse before looking anyone up: a player learns nothing about other members.
   requireMayViewOthers(actor);
@@ -30,11 +30,11 @@ async function showBalance(interaction: ChatInputCommandInteraction, ctx: Handle
   if (requested !== null) {
     const campaign = await resolveCampaign(deps, actor, requested);
     const xp = await users.getExperience(who.userId, campaign.id);
-    rows = [{ campaignName: campaign.name, isDefault: campaign.id === actor.settings.defaultCampaignId, totals: { xpCurrent: xp.xp_current, xpTotal: xp.xp_total, coolPoints: xp.cool_points } }];
+    rows = [{ campaignName: campaign.name, isDefault: campaign.id === actor.defaultCampaign.campaignId, totals: { xpCurrent: xp.xp_current, xpTotal: xp.xp_total, coolPoints: xp.cool_points } }];
   } else {
     const [user, campaigns] = await Promise.all([users.get(who.userId), deps.directory.listCampaigns(actor.companyId, actor.userId).catch(() => [])]);
     const names = new Map(campaigns.map((c) => [c.id, c.name]));
-    const defaultId = actor.settings.defaultCampaignId;
+    const defaultId = actor.defaultCampaign.campaignId;
     rows = user.campaign_experience
       .map((xp) => ({
         campaignName: names.get(xp.campaign_id) ?? 'Unknown campaign',
@@ -61,7 +61,10 @@ async function showLedger(
   // Without a member, storytellers and admins see everyone; players see themselves.
   const everyone = member === null && isStaff(actor.role);
   const who = everyone ? null : await viewedMember(ctx, actor, member);
-  const campaign = campaignOption === null ? null : await resolveCampaign(deps, actor, campaignOption);
+  // Used under a category bound to a campaign, the ledger shows that campaign unless another is named.
+  const categoryCampaign = actor.defaultCampaign.source === 'category' ? actor.defaultCampaign.campaignId : null;
+  const filter = campaignOption ?? categoryCampaign;
+  const campaign = filter === null ? null : await resolveCampaign(deps, actor, filter);
   const [ledger, campaigns] = await Promise.all([
     readLedger(deps, { guildId: actor.guildId, companyId: actor.companyId, targetUserId: who?.userId ?? null, campaignId: campaign?.id ?? null }, page),
     campaign === null ? deps.directory.listCampaigns(actor.companyId, actor.userId).catch(() => []) : Promise.resolve([]),

@@ -13,6 +13,9 @@ import type { Logger } from '../logger.js';
 import type { ComponentId, ParsedCustomId } from './custom-id.js';
 import type { Deps } from '../deps.js';
 import type { AckMode, Responder } from './responder.js';
+import type { HelpAudience } from '../domain/help.js';
+
+export type { HelpAudience } from '../domain/help.js';
 
 export interface HandlerContext {
   deps: Deps;
@@ -67,6 +70,16 @@ export function componentRoute<Args extends readonly string[]>(
   };
 }
 
+/** What `/help` says about a command beyond its definition's descriptions. */
+export interface CommandHelp {
+  /** Who the command is for, unless `audiences` names another for one entry. */
+  audience: HelpAudience;
+  /** Per slash key (`xp award`) or context-menu name. */
+  audiences?: Readonly<Record<string, HelpAudience>>;
+  /** One typical use, e.g. `/roll dice pool:7 difficulty:6`. */
+  example: string;
+}
+
 /**
  * One slash-command group (the folder under `commands/`). Its namespace is the command name
  * and the custom_id namespace of its components.
@@ -80,4 +93,6 @@ export interface CommandModule {
   userMenus?: Readonly<Record<string, UserMenuRoute>>;
   messageMenus?: Readonly<Record<string, MessageMenuRoute>>;
   components?: readonly ComponentRoute[];
+  /** For `/help`; without it a command is listed for approved members with no example. */
+  help?: CommandHelp;
 }

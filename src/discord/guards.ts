@@ -1,6 +1,7 @@
 import type { Interaction } from 'discord.js';
 import { DiscordIdConflictError, NotLinkedError, PermissionDeniedError, UnapprovedError, UserFacingError } from '../domain/errors.js';
 import type { GuildContext } from '../domain/guild-context.js';
+import type { DefaultCampaign } from '../domain/campaign-defaults.js';
 import { roleLabel } from '../domain/roles.js';
 import type { MemberLink } from '../store/types.js';
 import type { Deps } from '../deps.js';
@@ -10,6 +11,8 @@ export interface Actor {
   guild: GuildContext;
   companyId: string;
   link: MemberLink;
+  /** The campaign commands default to where this one was used (the category's, else the server's). */
+  campaign: DefaultCampaign;
 }
 
 export function requireGuildId(interaction: Interaction): string {
@@ -29,7 +32,21 @@ export async function requireActor(deps: Deps, interaction: Interaction, opts: {
     throw deps.identity.conflictFor(guild.companyId, interaction.user.id) === null ? new NotLinkedError() : new DiscordIdConflictError();
   }
   if (link.role === 'UNAPPROVED' && opts.allowUnapproved !== true) throw new UnapprovedError();
-  return { guildId, guild, companyId: guild.companyId, link };
+  const campaign = await deps.campaignDefaults.resolve(guild, categoryOf(interaction));
+  return { guildId, guild, companyId: guild.companyId, link, campaign };
+}
+
+/** The channel category the interaction was used in (a thread counts under its parent's), if any. */
+export function categoryOf(interaction: Interaction): string | null {
+  const channel = interaction.channel;
+  if (channel === null || channel.isDMBased()) return null;
+  const inChannel = channel.isThread() ? channel.parent : channel;
+  return inChannel?.parentId ?? null;
+}
+
+/** The default campaign where the interaction was used, for paths that need no linked member (autocomplete). */
+export async function defaultCampaignOf(deps: Deps, interaction: Interaction, guild: GuildContext): Promise<DefaultCampaign> {
+  return deps.campaignDefaults.resolve(guild, categoryOf(interaction));
 }
 
 export function requireRole(actor: Actor, roles: readonly string[], action: string): void {

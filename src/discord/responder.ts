@@ -57,8 +57,21 @@ export class Responder {
   private acked: 'no' | 'deferred-reply' | 'deferred-update' | 'replied' = 'no';
   private ephemeral = false;
   private pending: Promise<unknown> = Promise.resolve();
+  private firstAckAt: number | undefined;
 
   constructor(readonly interaction: RepliableInteraction) {}
+
+  /** performance.now() when Discord accepted the first answer or defer (for latency metrics). */
+  get acknowledgedAt(): number | undefined {
+    return this.firstAckAt;
+  }
+
+  private noteAck<T>(step: Promise<T>): Promise<T> {
+    return step.then((value) => {
+      this.firstAckAt ??= performance.now();
+      return value;
+    });
+  }
 
   get acknowledged(): boolean {
     return this.acked !== 'no';
@@ -71,11 +84,11 @@ export class Responder {
     const onMessage = messageAnswers(i);
     if (mode === 'update' && onMessage !== undefined) {
       this.acked = 'deferred-update';
-      this.pending = againOnNetworkFailure(() => onMessage.deferUpdate());
+      this.pending = this.noteAck(againOnNetworkFailure(() => onMessage.deferUpdate()));
     } else {
       this.acked = 'deferred-reply';
       this.ephemeral = mode !== 'public';
-      this.pending = againOnNetworkFailure(() => i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
+      this.pending = this.noteAck(againOnNetworkFailure(() => i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {})));
     }
     // Not acknowledged after all: the safety net or the error boundary may still answer.
     this.pending = this.pending.catch((err: unknown) => {
@@ -97,7 +110,7 @@ export class Responder {
       this.acked = 'replied';
       this.ephemeral = opts.ephemeral ?? false;
       const flags = this.ephemeral ? MessageFlags.Ephemeral : undefined;
-      this.pending = againOnNetworkFailure(() => i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions));
+      this.pending = this.noteAck(againOnNetworkFailure(() => i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions)));
     } else if (this.acked === 'deferred-reply') {
       this.acked = 'replied';
       this.pending = againOnNetworkFailure(() => i.editReply(base as InteractionEditReplyOptions));
@@ -105,6 +118,20 @@ export class Responder {
       const flags = opts.ephemeral ? MessageFlags.Ephemeral : undefined;
       this.pending = i.followUp({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions);
     }
+    await this.pending;
+  }
+
+  /**
+   * The public result of a command that was deferred privately, so that a refusal found on the
+   * way never showed the channel anything: the private "thinking…" is removed and the result
+   * posted for everyone. Not yet acknowledged, it is an ordinary public reply.
+   */
+  async publish(payload: MessagePayload): Promise<void> {
+    await this.previousStep();
+    if (this.acked !== 'deferred-reply' || !this.ephemeral) return this.send(payload);
+    this.acked = 'replied';
+    await this.interaction.deleteReply().catch(() => undefined);
+    this.pending = this.interaction.followUp({ ...payload, allowedMentions: { parse: [] } } as InteractionReplyOptions);
     await this.pending;
   }
 
@@ -116,12 +143,12 @@ export class Responder {
     const onMessage = messageAnswers(i);
     if (this.acked === 'no' && onMessage !== undefined) {
       this.acked = 'replied';
-      this.pending = againOnNetworkFailure(() => onMessage.update(base as InteractionUpdateOptions));
+      this.pending = this.noteAck(againOnNetworkFailure(() => onMessage.update(base as InteractionUpdateOptions)));
     } else if (this.acked === 'deferred-update' || this.acked === 'deferred-reply' || this.acked === 'replied') {
       this.pending = againOnNetworkFailure(() => i.editReply(base as InteractionEditReplyOptions));
     } else {
       this.acked = 'replied';
-      this.pending = i.reply(base as InteractionReplyOptions);
+      this.pending = this.noteAck(i.reply(base as InteractionReplyOptions));
     }
     await this.pending;
   }
@@ -153,7 +180,7 @@ export class Responder {
     const i = this.interaction;
     if (this.acked !== 'no' || i.isModalSubmit()) throw new Error('a modal must be the first answer');
     this.acked = 'replied';
-    this.pending = i.showModal(modal);
+    this.pending = this.noteAck(i.showModal(modal));
     await this.pending;
   }
 }

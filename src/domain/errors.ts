@@ -14,8 +14,9 @@ export class UserFacingError extends Error {
 
 /** Bad input: what was wrong and what is allowed. */
 export class InvalidInputError extends UserFacingError {
-  constructor(message: string) {
-    super(message, 'Invalid input');
+  /** `title` says what happened when there is more to say than "Invalid input" ("Not enough XP"). */
+  constructor(message: string, title = 'Invalid input') {
+    super(message, title);
   }
 }
 
@@ -36,9 +37,12 @@ export class UnapprovedError extends UserFacingError {
 }
 
 export class NoCompanyError extends UserFacingError {
-  constructor() {
+  /** @param mayBind whether the operator allows this server some company it could bind now. */
+  constructor(mayBind = true) {
     super(
-      'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.',
+      mayBind
+        ? 'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.'
+        : "This server is not set up for any Valentina company. The bot's operator must allow one for it (`VALENTINA_GUILD_COMPANIES` or `VALENTINA_COMPANY_ID`, see the README).",
       'Not set up',
     );
   }

@@ -1,4 +1,4 @@
-import { NotFoundError, type User, type ValentinaClient } from '../api/index.js';
+import { NotFoundError, idGenerationOf, type User, type UserLookupResult, type ValentinaClient } from '../api/index.js';
 import type { Logger } from '../logger.js';
 import type { MemberLink, MemberLinkRepo } from '../store/types.js';
 import { BoundedCache } from './bounded-cache.js';
@@ -36,9 +36,11 @@ interface WalkState {
 
 /**
  * Maps a Discord member to the company user whose `discord_profile.id` is theirs.
- * The API has no lookup by Discord id, so a cold miss walks the user list once per company
- * (coalesced across concurrent callers) and stores every link it finds. Warm resolutions come
- * from memory, then the store, and spend no API call while within the TTL.
+ * On v2 a cold miss is one `users/lookup?discord_id=` call filtered to the company. v1 has no
+ * lookup by Discord id, so there a cold miss walks the user list once per company (coalesced
+ * across concurrent callers) and stores every link it finds. Warm resolutions come from memory,
+ * then the store, and spend no API call while within the TTL. A stored link holding the other
+ * generation's user id (a server upgraded from v1 to v2) is never sent: it is re-resolved.
  */
 export class IdentityService {
   private readonly memory: BoundedCache<{ link: MemberLink | null }>;
@@ -49,6 +51,7 @@ export class IdentityService {
   /** Conflicts already reported, so each is told once per process (each guild's own shard posts it). */
   private readonly reported = new Set<string>();
   private conflictListener: IdentityConflictListener | undefined;
+  private readonly looking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly api: ValentinaClient,
@@ -74,7 +77,11 @@ export class IdentityService {
     const hit = this.memory.get(key);
     if (hit !== undefined) return hit.link;
 
-    const stored = await this.links.get(companyId, discordUserId);
+    let stored = await this.links.get(companyId, discordUserId);
+    if (stored !== null && this.isOtherGeneration(stored.userId)) {
+      await this.links.delete(companyId, discordUserId);
+      stored = null;
+    }
     if (stored !== null && stored.resolvedAt + this.opts.ttlMs > now) {
       this.memory.set(key, { link: stored });
       return stored;
@@ -83,7 +90,8 @@ export class IdentityService {
       const refreshed = await this.refresh(stored);
       if (refreshed !== null) return refreshed;
     }
-    await this.walkIfChanged(companyId);
+    if (this.api.wire.capabilities.userLookup) await this.lookupOnce(companyId, discordUserId);
+    else await this.walkIfChanged(companyId);
     const found = await this.links.get(companyId, discordUserId);
     // A miss is remembered briefly too, so an unlinked member hammering commands costs no store reads.
     this.memory.set(key, { link: found });
@@ -150,6 +158,37 @@ export class IdentityService {
     await this.links.delete(stored.companyId, stored.discordUserId);
     this.walks.delete(stored.companyId);
     return null;
+  }
+
+  private isOtherGeneration(userId: string): boolean {
+    const generation = idGenerationOf(userId);
+    return generation !== undefined && generation !== this.api.apiVersion;
+  }
+
+  /** v2: one lookup call per member (coalesced), stored like a walk's finding. */
+  private async lookupOnce(companyId: string, discordUserId: string): Promise<void> {
+    const key = `${companyId}:${discordUserId}`;
+    const running = this.looking.get(key);
+    if (running !== undefined) return running;
+    const p = this.lookup(companyId, discordUserId).finally(() => this.looking.delete(key));
+    this.looking.set(key, p);
+    return p;
+  }
+
+  private async lookup(companyId: string, discordUserId: string): Promise<void> {
+    const startedAt = this.opts.now();
+    const hits = (await this.api.userLookup().byDiscordId(discordUserId)).filter((r) => r.company_id === companyId);
+    // Two users can carry one Discord id (a duplicate sign-in awaiting merge): the approved one wins.
+    const best = hits.find((r) => r.role !== 'UNAPPROVED') ?? hits[0];
+    if (best === undefined) {
+      await this.links.delete(companyId, discordUserId);
+      return;
+    }
+    await this.links.upsert(this.linkOf(companyId, discordUserId, best, startedAt));
+  }
+
+  private linkOf(companyId: string, discordUserId: string, hit: UserLookupResult, resolvedAt: number): MemberLink {
+    return { companyId, discordUserId, userId: hit.user_id, role: hit.role, resolvedAt };
   }
 
   private async walkIfChanged(companyId: string): Promise<void> {

@@ -74,14 +74,24 @@ export interface RollInput {
   private: boolean;
 }
 
-export interface RolledQuickroll {
+/** Any roll the bot shows: a quickroll, a free pool (`/roll dice`) or traits picked for one roll (`/roll traits`). */
+export interface RolledPool {
   roll: DiceRoll;
-  quickroll: Quickroll;
-  character: Character;
+  /** The quickroll rolled; null for `/roll`. */
+  quickroll: Pick<Quickroll, 'id' | 'name'> | null;
+  /** Who rolled; null for a free pool. */
+  character: Character | null;
   traits: TraitLine[];
   difficulty: number;
   comment: string | null;
   private: boolean;
+  /** The campaign the roll counts in, named on the result. */
+  campaignName?: string;
+}
+
+export interface RolledQuickroll extends RolledPool {
+  quickroll: Quickroll;
+  character: Character;
 }
 
 /**
@@ -120,7 +130,7 @@ export async function rollQuickroll(
   } catch (err) {
     throw await explainRollRefusal(err, deps.quickrolls, ctx, character, quickroll);
   }
-  return { roll, quickroll, character, traits: present, difficulty, comment, private: input.private };
+  return { roll, quickroll, character, traits: present, difficulty, comment, private: input.private, campaignName: ctx.campaignName };
 }
 
 async function missingTraits(

@@ -83,6 +83,7 @@ export function parseAwardAmount(raw: number | string, max: number, unit: Amount
     const shown = typeof raw === 'string' ? `\`${raw.trim().slice(0, 20) || 'nothing'}\`` : String(raw);
     throw new InvalidInputError(
       `The amount must be a whole number of ${unit} from 1 to ${max} (this server's largest single award); you gave ${shown}. Nothing was awarded.`,
+      'Amount out of range',
     );
   }
   return value;

@@ -1,5 +1,6 @@
 import { createApprovalCardRepo } from './approval-card-repo.js';
 import { createAwardJournalRepo } from './award-journal-repo.js';
+import { createCategoryCampaignRepo } from './category-campaign-repo.js';
 import { createDraftRepo } from './draft-repo.js';
 import { createGuildSettingsRepo } from './guild-settings-repo.js';
 import { createMemberLinkRepo } from './member-link-repo.js';
@@ -21,6 +22,10 @@ export function createSqlStore(
     awards: createAwardJournalRepo(db),
     approvalCards: createApprovalCardRepo(db),
     drafts: createDraftRepo(db),
+    async ping() {
+      await db.all('SELECT 1 AS ok');
+    },
+    categoryCampaigns: createCategoryCampaignRepo(db, clock),
     close() {
       closing ??= closeDb();
       return closing;

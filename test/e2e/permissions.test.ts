@@ -233,6 +233,7 @@ function rows(): Row[] {
   const r: Row[] = [
     // ------------------------------------------------ setup, register, link, whoami
     { name: '/setup show', covers: ['slash:setup show'], kind: 'read', allowed: everyone, fire: (c) => fired(slash(c, 'setup', 'show')) },
+    { name: '/setup status', covers: ['slash:setup status'], kind: 'read', allowed: admin, fire: (c) => fired(slash(c, 'setup', 'status')) },
     { name: '/setup company', covers: ['slash:setup company'], kind: 'read', settings: true, allowed: admin, fire: (c) => fired(slash(c, 'setup', 'company', { company: c.world.companyId })) },
     { name: '/setup campaign', covers: ['slash:setup campaign'], kind: 'read', settings: true, allowed: admin, fire: (c) => fired(slash(c, 'setup', 'campaign', { campaign: c.world.campaignId })) },
     { name: '/setup channels', covers: ['slash:setup channels'], kind: 'read', settings: true, allowed: admin, fire: (c) => fired(slash(c, 'setup', 'channels', { audit: { channel: c.world.auditChannelId } })) },
@@ -429,6 +430,37 @@ function rows(): Row[] {
       },
     },
     { name: 'quickroll kept', covers: ['component:quickroll:keep'], kind: 'read', allowed: approved, fire: (c) => fired(press(c, `quickroll:keep:1:${c.actor.discordId}:${c.fx.quickroll(uid(c))}`)) },
+    { name: '/roll dice', covers: ['slash:roll dice'], kind: 'write', allowed: approved, fire: (c) => fired(slash(c, 'roll', 'dice', { pool: 3, difficulty: 6 })) },
+    { name: '/roll traits', covers: ['slash:roll traits'], kind: 'write', allowed: approved, fire: (c) => fired(slash(c, 'roll', 'traits', { trait: 'Strength', trait2: 'Brawl', character: characterOf(c) })) },
+    {
+      name: 'roll re-rolled',
+      covers: ['component:roll:reroll'],
+      kind: 'write',
+      allowed: approved,
+      fire: async (c) => {
+        const draftId = await rollDraft(c, { mode: 'dice', pool: 3, desperation: 1, difficulty: 6, comment: null, private: false });
+        return fired(press(c, `roll:reroll:1:${c.actor.discordId}:${draftId}`));
+      },
+    },
+    {
+      name: 'Save as quickroll (opens the form)',
+      covers: ['component:roll:save'],
+      kind: 'modal',
+      allowed: approved,
+      fire: async (c) => fired(press(c, `roll:save:1:${c.actor.discordId}:${await rollDraft(c, traitDraft(c))}`)),
+    },
+    {
+      name: 'Save as quickroll (form sent)',
+      covers: ['component:roll:save-modal'],
+      kind: 'write',
+      allowed: approved,
+      fire: async (c) => {
+        const draftId = await rollDraft(c, traitDraft(c));
+        return fired(submit(c, `roll:save-modal:1:${c.actor.discordId}:${draftId}`, { name: `Saved ${draftId.slice(-8)}`, description: '' }));
+      },
+    },
+    { name: '/help', covers: ['slash:help'], kind: 'read', allowed: everyone, fire: (c) => fired(slash(c, 'help', undefined)) },
+    { name: '/help command', covers: ['slash:help'], kind: 'read', allowed: everyone, fire: (c) => fired(slash(c, 'help', undefined, { command: 'roll' })) },
     { name: '/stats member (own)', covers: ['slash:stats member'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'stats', 'member')) },
     { name: '/stats campaign', covers: ['slash:stats campaign'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'stats', 'campaign')) },
     { name: '"Roll statistics" on a member', covers: ['menu:Roll statistics'], kind: 'read', allowed: approved, fire: (c) => fired(c.world.discord.userContextMenu('Roll statistics', c.world.members.player2.discordId, c.at)) },
@@ -599,6 +631,8 @@ function rows(): Row[] {
     { name: '/xp show (own)', covers: ['slash:xp show'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'xp', 'show')) },
     { name: "/xp show (another member's)", covers: ['slash:xp show'], kind: 'read', allowed: staff, fire: (c) => fired(slash(c, 'xp', 'show', { member: p2(c) })) },
     { name: '/xp log (own)', covers: ['slash:xp log'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'xp', 'log')) },
+    { name: '/xp export (own)', covers: ['slash:xp export'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'xp', 'export')) },
+    { name: "/xp export (another member's)", covers: ['slash:xp export'], kind: 'read', allowed: staff, fire: (c) => fired(slash(c, 'xp', 'export', { member: p2(c) })) },
     { name: "/xp log (another member's)", covers: ['slash:xp log'], kind: 'read', allowed: staff, fire: (c) => fired(slash(c, 'xp', 'log', { member: p2(c) })) },
     { name: 'ledger page (own)', covers: ['component:xp:log'], kind: 'read', allowed: approved, fire: (c) => fired(press(c, `xp:log:1:${c.actor.discordId}:0:${c.actor.discordId}:-`)) },
     {
@@ -730,7 +764,7 @@ function rows(): Row[] {
         name: `autocomplete ${key}`,
         covers: [`autocomplete:${key}`],
         kind: 'choices',
-        allowed: adminOnly.has(key) ? admin : approved,
+        allowed: adminOnly.has(key) ? admin : key === 'help#command' ? everyone : approved,
         fire: (c) => {
           // Something of the actor's own to find: a note, a quickroll (their character is seeded).
           if (path.name === 'note') c.fx.note(uid(c));
@@ -751,6 +785,18 @@ function rows(): Row[] {
 }
 
 const characterOf = (c: Cell): string => c.fx.characters.get(c.actor.discordId) ?? 'no-character';
+
+/** A roll draft of the actor's, as a /roll result leaves it for its buttons. */
+async function rollDraft(c: Cell, payload: Record<string, unknown>): Promise<string> {
+  const draftId = `79${String(Date.now()).slice(-9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  await c.world.store.drafts.put({ id: draftId, guildId: c.world.guildId, ownerDiscordId: c.actor.discordId, kind: 'roll', payload: { ...payload, rolledAt: Date.now() }, expiresAt: Date.now() + 60_000 });
+  return draftId;
+}
+
+function traitDraft(c: Cell): Record<string, unknown> {
+  const trait = (name: string, value: number) => ({ traitId: c.world.valentina.state.traitByName(name)?.id ?? '', name, value });
+  return { mode: 'traits', traits: [trait('Strength', 3), trait('Brawl', 2)], characterId: characterOf(c), difficulty: 6, comment: null, private: false };
+}
 
 /** Every route key the bot registers. */
 function registeredRoutes(): string[] {

@@ -204,6 +204,7 @@ describe.each(kinds)('$name store', (kind) => {
           status: 'PENDING',
           result: null,
           error: null,
+          failure: null,
           createdAt: T0,
           updatedAt: T0,
         });
@@ -262,6 +263,49 @@ describe.each(kinds)('$name store', (kind) => {
         expect(kept).toMatchObject({ status: 'APPLIED', error: null, updatedAt: T0 + 2 });
         const other = { xpCurrent: 0, xpTotal: 0, coolPoints: 0 };
         expect(await store.awards.markApplied('key-1', other, T0 + 4)).toMatchObject({ result, updatedAt: T0 + 2 });
+      });
+
+      it('leases a PENDING entry to one process at a time, and hands over only an expired lease', async () => {
+        await store.awards.insertPending(newAward(), T0, { owner: 'a', until: T0 + 100 });
+        expect(await store.awards.listUnleased(T0 + 99)).toEqual([]);
+        // Another process is refused while the lease runs; the owner renews it.
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 50)).toBeNull();
+        expect(await store.awards.acquireLease('key-1', { owner: 'a', until: T0 + 300 }, T0 + 60)).toMatchObject({ key: 'key-1' });
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 200)).toBeNull();
+        // Given up at shutdown: nobody owns it, and nobody may take it before it was due.
+        await store.awards.releaseLease('key-1', 'a', T0 + 250);
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 249)).toBeNull();
+        expect((await store.awards.listUnleased(T0 + 250)).map((e) => e.key)).toEqual(['key-1']);
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 250)).toMatchObject({ key: 'key-1' });
+        // A release by a process that no longer holds it changes nothing.
+        await store.awards.releaseLease('key-1', 'a', T0);
+        expect(await store.awards.acquireLease('key-1', { owner: 'c', until: T0 + 900 }, T0 + 300)).toBeNull();
+        // Settled entries cannot be leased.
+        await store.awards.markApplied('key-1', result, T0 + 310);
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 900 }, T0 + 320)).toBeNull();
+        expect(await store.awards.listUnleased(T0 + 10_000)).toEqual([]);
+      });
+
+      it('gives an expired lease to exactly one of 20 concurrent takers, across two instances', async () => {
+        await withTwoInstances(async (a, b) => {
+          await a.awards.insertPending(newAward(), T0, { owner: 'crashed', until: T0 + 10 });
+          const wins = await Promise.all(
+            Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).awards.acquireLease('key-1', { owner: `p${i}`, until: T0 + 1_000 }, T0 + 20)),
+          );
+          expect(wins.filter((w) => w !== null)).toHaveLength(1);
+        });
+      });
+
+      it('reopens only a definite failure, once', async () => {
+        await store.awards.insertPending(newAward(), T0);
+        await store.awards.insertPending(newAward({ key: 'key-2' }), T0);
+        expect(await store.awards.markFailed('key-1', 'Not enough XP', T0 + 1, 'definite')).toMatchObject({ failure: 'definite' });
+        expect(await store.awards.markFailed('key-2', 'never confirmed', T0 + 1)).toMatchObject({ failure: 'ambiguous' });
+        expect(await store.awards.reopenFailed('key-2', { owner: 'a', until: T0 + 100 }, T0 + 2)).toBeNull();
+        const reopened = await store.awards.reopenFailed('key-1', { owner: 'a', until: T0 + 100 }, T0 + 2);
+        expect(reopened).toMatchObject({ status: 'PENDING', error: null, failure: null });
+        expect(await store.awards.reopenFailed('key-1', { owner: 'b', until: T0 + 100 }, T0 + 3)).toBeNull();
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 200 }, T0 + 4)).toBeNull();
       });
 
       it('claims an undo once, and releases it', async () => {

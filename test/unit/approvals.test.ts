@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APIConnectionError, AuthorizationError, NotFoundError, ServerError, UserSchema, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
+import { APIConnectionError, AuthorizationError, NotFoundError, ServerError, V1_MARCH_2026, UserSchema, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
 import type { Deps } from '../../src/deps.js';
 import {
   AdminMergeNeedsConfirmError,
@@ -139,7 +139,7 @@ class FakeUsers {
 }
 
 function fakeApi(users: FakeUsers): ValentinaClient {
-  return { users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
+  return { wire: V1_MARCH_2026, apiVersion: 'v1', users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
 }
 
 describe('decideApproval', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord-api-types/v10';
 import { commandModules } from '../../commands/index.js';
+import { registryEntries } from '../../commands/help/index.js';
 
 interface Opt {
   name: string;
@@ -77,6 +78,25 @@ describe('command registry', () => {
     }
     expect([...slash].sort()).toEqual([...expectedSlash].sort());
     expect([...auto].sort()).toEqual([...expectedAuto].sort());
+  });
+
+  it('tells /help who each command is for, with an example that uses it', () => {
+    const entries = registryEntries(commandModules);
+    for (const m of commandModules) {
+      expect(m.help, m.namespace).toBeDefined();
+      const own = new Set(entries.filter((e) => e.module === m).map((e) => e.key));
+      for (const key of Object.keys(m.help?.audiences ?? {})) expect(own.has(key), `${m.namespace}: ${key}`).toBe(true);
+      const example = m.help?.example ?? '';
+      expect([...own].some((key) => example === `/${key}` || example.startsWith(`/${key} `)), `${m.namespace}: ${example}`).toBe(true);
+    }
+  });
+
+  it('keeps /roll within Discord\'s limits on options and their ranges', () => {
+    const roll = defs.find((d) => d.name === 'roll');
+    const sub = (name: string) => (roll?.options ?? []).find((o) => o.name === name)?.options ?? [];
+    const pool = sub('dice').find((o) => o.name === 'pool') as (Opt & { min_value?: number; max_value?: number }) | undefined;
+    expect([pool?.min_value, pool?.max_value]).toEqual([1, 50]);
+    expect(sub('traits').filter((o) => o.autocomplete === true).map((o) => o.name)).toEqual(['trait', 'character', 'trait2', 'trait3', 'trait4', 'trait5']);
   });
 
   it('names components after their own namespace', () => {

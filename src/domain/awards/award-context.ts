@@ -4,6 +4,7 @@ import type { GuildSettings, MemberLink } from '../../store/types.js';
 import { InvalidInputError, NotFoundInputError } from '../errors.js';
 import { matchChoices } from '../directory.js';
 import type { XpRule } from '../xp-policy.js';
+import type { DefaultCampaign } from '../campaign-defaults.js';
 
 /** The invoking member as the awards domain needs them (built from the discord guard's Actor). */
 export interface AwardActor {
@@ -13,6 +14,8 @@ export interface AwardActor {
   userId: string;
   discordId: string;
   role: string;
+  /** The campaign used when none is named: the channel category's, else the server's. */
+  defaultCampaign: DefaultCampaign;
 }
 
 export interface CampaignRef {
@@ -20,28 +23,38 @@ export interface CampaignRef {
   name: string;
 }
 
+/**
+ * Whether a journal entry belongs to the guild and the company it uses now: after a rebind, the
+ * old company's awards are history, never undone or re-sent from this guild.
+ */
+export function inScope(entry: { guildId: string; companyId: string }, actor: Pick<AwardActor, 'guildId' | 'companyId'>): boolean {
+  return entry.guildId === actor.guildId && entry.companyId === actor.companyId;
+}
+
 /** Value of the autocomplete hint entry shown when more campaigns match than Discord lists. */
 export const KEEP_TYPING = '-';
 
-/** The campaign an award goes to: the option when given, else the guild's default. */
+/** The campaign an award goes to: the option when given, else the category's, else the guild's default. */
 export async function resolveCampaign(
   deps: Pick<Deps, 'directory'>,
-  actor: Pick<AwardActor, 'companyId' | 'userId' | 'settings'>,
+  actor: Pick<AwardActor, 'companyId' | 'userId' | 'defaultCampaign'>,
   requested: string | null,
 ): Promise<CampaignRef> {
   const wanted = requested?.trim() || null;
-  const campaignId = wanted ?? actor.settings.defaultCampaignId;
+  const campaignId = wanted ?? actor.defaultCampaign.campaignId;
   if (campaignId === null) {
     throw new InvalidInputError(
       'No campaign given, and this server has no default campaign. Pick one with the `campaign` option, or ask an admin to set a default with `/setup campaign`.',
+      'No campaign',
     );
   }
   const campaigns = await deps.directory.listCampaigns(actor.companyId, actor.userId);
   const found = campaigns.find((c) => c.id === campaignId);
   if (found !== undefined) return { id: found.id, name: found.name };
   if (wanted === null) {
+    const whose = actor.defaultCampaign.source === 'category' ? "This channel category's campaign" : "This server's default campaign";
     throw new NotFoundInputError(
-      "This server's default campaign no longer exists in Valentina. Pick one with the `campaign` option, or ask an admin to run `/setup campaign`.",
+      `${whose} no longer exists in Valentina. Pick one with the \`campaign\` option, or ask an admin to run \`/setup campaign\`.`,
     );
   }
   throw new NotFoundInputError('That campaign is not in this company. Pick one from the list while typing the `campaign` option.');
@@ -98,9 +111,16 @@ export function problemText(problem: TargetProblem): string {
   }
 }
 
+const PROBLEM_TITLES: Readonly<Record<TargetProblem, string>> = {
+  bot: 'Bots get no XP',
+  'not-linked': 'Member not linked',
+  unapproved: 'Member awaiting approval',
+  'not-allowed': 'Not allowed',
+};
+
 /** The single-award version: a clear refusal instead of a problem list. */
 export async function requireTarget(deps: Pick<Deps, 'identity'>, companyId: string, member: PickedMember): Promise<MemberLink> {
   const check = await checkTarget(deps, companyId, member);
   if (check.ok) return check.link;
-  throw new InvalidInputError(`<@${member.id}> ${problemText(check.problem)}. Nothing was awarded.`);
+  throw new InvalidInputError(`<@${member.id}> ${problemText(check.problem)}. Nothing was awarded.`, PROBLEM_TITLES[check.problem]);
 }

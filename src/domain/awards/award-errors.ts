@@ -69,6 +69,7 @@ export function awardFailureError(
   if (short !== undefined) {
     return new InvalidInputError(
       `${context.targetMention} has only **${short.current} XP** available in **${context.campaignName}**, so ${context.amount} XP cannot be removed. Nothing was changed.`,
+      'Not enough XP',
     );
   }
   if (context.offerRetry === true && outcome.kind === 'retryable' && outcome.entry !== undefined) {

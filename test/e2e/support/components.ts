@@ -83,6 +83,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   { key: 'xp:scene-cancel', version: 1, args: ['xid'], press: 'button', rights: 'awarder' },
   { key: 'xp:scene-retry', version: 1, args: ['xid'], press: 'button', rights: 'awarder' },
   { key: 'xp:log', version: 1, args: ['num', 'memberOrDashXp', 'campaignOrDash'], press: 'button', rights: 'approved' },
+  { key: 'roll:reroll', version: 1, args: ['snowflake'], press: 'button', rights: 'approved' },
+  { key: 'roll:save', version: 1, args: ['snowflake'], press: 'button', rights: 'approved' },
+  { key: 'roll:save-modal', version: 1, args: ['snowflake'], press: 'modal', fields: ['name', 'description'], rights: 'approved' },
 ];
 
 /** Component keys registered by the command modules. */

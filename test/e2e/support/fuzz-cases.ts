@@ -121,11 +121,11 @@ export function menus(): Array<{ name: string; type: number }> {
 // ---------------------------------------------------------------- expectations
 
 /** Slash commands a PLAYER may use with success; answers must still be private. */
-const PLAYER_READS = new Set(['whoami', 'setup show', 'xp show', 'xp log', 'note list', 'quickroll list', 'asset list', 'stats member', 'stats campaign']);
+const PLAYER_READS = new Set(['help', 'whoami', 'setup show', 'xp show', 'xp log', 'xp export', 'note list', 'quickroll list', 'asset list', 'stats member', 'stats campaign']);
 /** Slash commands that answer with a modal when the member may open it. */
 const MODAL_OPENERS: Record<FuzzActor, Set<string>> = { player: new Set(['note create']), unlinked: new Set(['register']) };
 /** Needs no account at all. */
-const UNLINKED_READS = new Set(['setup show']);
+const UNLINKED_READS = new Set(['setup show', 'help']);
 /** Autocompletes that only admins (or server managers) may see anything in. */
 const STAFF_AUTOCOMPLETE = new Set([
   'link#user',
@@ -136,6 +136,8 @@ const STAFF_AUTOCOMPLETE = new Set([
   'user update#user',
   'user delete#user',
 ]);
+/** Autocompletes that show anyone something (command names for /help). */
+const OPEN_AUTOCOMPLETE = new Set(['help#command']);
 /** Components a PLAYER may use with success on their own private message. */
 const PLAYER_COMPONENTS = new Set(['note:page', 'quickroll:page', 'quickroll:keep', 'asset:page', 'xp:log']);
 
@@ -358,6 +360,11 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
       else options = { ...options, ...(path.subcommand === 'member' ? { member: { user: fx.botId } } : { top: 0 }) };
       defect = true;
     }
+    // A valid free pool is a public roll by design: fuzz /roll dice only where it must be refused.
+    if (path.key === 'roll dice' && !defect) {
+      options = { ...options, pool: rng.pick([0, 51, -3, 999]) };
+      defect = true;
+    }
     let expect: FuzzExpect;
     if (MODAL_OPENERS[actor].has(path.key)) expect = 'modal';
     else if (defect) expect = 'refuse';
@@ -394,7 +401,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
       actor,
       route: `autocomplete:${key}`,
       expect: 'choices',
-      emptyChoices: actor === 'unlinked' || STAFF_AUTOCOMPLETE.has(key),
+      emptyChoices: (actor === 'unlinked' && !OPEN_AUTOCOMPLETE.has(key)) || STAFF_AUTOCOMPLETE.has(key),
       label: `autocomplete ${key} ${JSON.stringify(typed).slice(0, 100)}`,
       start: (world) =>
         world.discord.autocomplete(path.name, {
