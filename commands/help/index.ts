@@ -85,6 +85,15 @@ function chatDescription(module: CommandModule, command: string): string {
   return def !== undefined && 'description' in def ? (def.description ?? '') : '';
 }
 
+/** Broadest first: "every approved member (entries marked "only" for fewer)". */
+const BREADTH: readonly HelpAudience[] = ['everyone', 'newcomer', 'member', 'storyteller', 'admin'];
+function audienceText(audiences: readonly HelpAudience[]): string {
+  const sorted = [...audiences].sort((a, b) => BREADTH.indexOf(a) - BREADTH.indexOf(b));
+  const [broadest] = sorted;
+  if (broadest === undefined) return AUDIENCE_TEXT.member;
+  return sorted.length === 1 ? AUDIENCE_TEXT[broadest] : `${AUDIENCE_TEXT[broadest]} (entries marked "only" are for fewer)`;
+}
+
 /** `/help [command]`, built from the registry it is given (the one the router and deploy script use). */
 export function helpCommand(registry: () => readonly CommandModule[]): CommandModule {
   const definitions = [
@@ -150,7 +159,7 @@ export function helpCommand(registry: () => readonly CommandModule[]): CommandMo
               renderCommandHelp({
                 name: title,
                 description: chatDescription(module, title) || own[0]?.description || '',
-                audience: audiences.map((a) => AUDIENCE_TEXT[a]).join(', '),
+                audience: audienceText(audiences),
                 allowed: allowed.length > 0,
                 entries: helpEntries,
                 example: module.help?.example ?? null,
