@@ -22,7 +22,12 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-ENV NODE_OPTIONS=--enable-source-maps DATA_DIR=/app/data
+ENV NODE_OPTIONS=--enable-source-maps DATA_DIR=/app/data HTTP_PORT=8080 HTTP_HOST=0.0.0.0
 VOLUME ["/app/data"]
+# /healthz, /readyz, /metrics (and the Discord sign-in callback). Publish it only to a reverse proxy.
+EXPOSE 8080
+# Node itself asks /readyz (the image has no curl): a bot whose gateway never becomes READY, whose
+# store is gone or whose Valentina has been silent for a minute turns unhealthy.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "dist/src/http/healthcheck.js"]
 ENTRYPOINT ["dumb-init", "--"]
 CMD ["node", "dist/src/main.js"]

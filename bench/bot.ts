@@ -1,22 +1,33 @@
 /**
- * `npm run bench` (issue 6 §1): the bot against a bare discord.js bot on the same fake Discord,
- * with the fake Valentina on loopback. Prints one table (bot, bare bot, ratio, target) and notes.
+ * `npm run bench` (issues 6 and 11): the bot against a bare discord.js bot on the same fake Discord,
+ * with the fake Valentina on loopback. Prints one table (bot, bare bot, ratio, spread of the per-run
+ * ratios, target) and notes.
  *
- * Each measured bot runs in its own child process; the parent holds the fakes and the load
- * generator. Options (flag or environment):
+ * Both bots run the way production runs: compiled (`tsc -p tsconfig.bench.json` = the production
+ * build plus the two child entries, into dist/) and started with plain node, each in its own child
+ * process. The parent holds the fakes and the load generator; its event-loop delay is reported
+ * next to the figures it could skew. Each run measures the bare bot and the bot side by side (their
+ * order alternates from run to run), and every ratio is taken within one run.
+ *
+ * Options (flag or environment):
+ *   --runs=N           BENCH_RUNS             runs of the side-by-side measurements (default 3; quick 1)
  *   --api-latency=MS   BENCH_API_LATENCY_MS   API latency of the fake Valentina (default 20)
- *   --slow-count=N     BENCH_SLOW_COUNT       interactions at 1/s (default 100)
+ *   --slow-count=N     BENCH_SLOW_COUNT       interactions at 1/s (default 60)
  *   --fast-count=N     BENCH_FAST_COUNT       interactions at 200/s (default 2000)
  *   --step-seconds=S   BENCH_STEP_SECONDS     seconds per throughput step (default 5)
+ *   --sustain-rate=R   BENCH_SUSTAIN_RATE     interactions/s of the sustained run (default 1000)
+ *   --sustain-seconds=S BENCH_SUSTAIN_SECONDS seconds of the sustained run (default 30; quick 5)
  *   --memory-count=N   BENCH_MEMORY_COUNT     interactions of the memory run (default 10000)
- *   --quick                                   small counts, to try the bench out (figures not comparable)
- *   --only=a,b         parts to run: bare, bot, throughput, memory (default all; for profiling)
+ *   --quick                                   small counts and one run: a few minutes (figures noisier)
+ *   --only=a,b         parts: costs, latency, throughput, sustain, memory (default all)
+ *   --bots=a,b         bots: bare, bot (default both; one alone, for profiling)
+ *   --no-build                                use dist/ as it is
  *   BENCH_CPU_PROF=<dir> profiles each bot child; BENCH_LOG_DIR=<dir> keeps each child's log.
  * Progress goes to stderr; the table and notes to stdout. Everything listens on 127.0.0.1.
  */
 import { loadavg } from 'node:os';
-import { startChild, type BenchChild, type BotKind } from './bot/children.js';
-import type { LoadResult } from './bot/load.js';
+import { buildForBench, startChild, type BenchChild, type BotKind } from './bot/children.js';
+import { completeAnswers, openLoop, type CompleteResult, type LoadResult } from './bot/load.js';
 import {
   coldStart,
   latencyRun,
@@ -31,25 +42,32 @@ import {
   type SceneResult,
   type ThroughputStep,
 } from './bot/measure.js';
-import { createMix, hasFullMix, type ShotKind } from './bot/mix.js';
+import { createMix, hasFullMix, type Mix, type ShotKind } from './bot/mix.js';
 import type { Probe } from './bot/ipc.js';
-import { count, formatTable, mib, ms, percentile, ratio, section, type Row } from './bot/report.js';
-import { PLAYER_COUNT, startBenchWorld, type BenchWorld } from './bot/world.js';
+import { count, formatTable, median, mib, ms, percentile, section, spread, type Row } from './bot/report.js';
+import { PLAYER_COUNT, startBenchWorld, type BenchWorld, type BigGuild } from './bot/world.js';
 
 interface Options {
+  runs: number;
   apiLatencyMs: number;
   slowCount: number;
   fastCount: number;
   fastRate: number;
   stepSeconds: number;
   rates: number[];
+  sustainRate: number;
+  sustainSeconds: number;
   memoryCount: number;
   memoryMembers: number;
   memoryRate: number;
   coldUsers: number;
   sceneLatencyMs: number;
+  /** How long a run waits for the last answers after its last acknowledgement. */
+  completeWaitMs: number;
   quick: boolean;
   only: Set<string>;
+  bots: BotKind[];
+  build: boolean;
 }
 
 function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
@@ -63,28 +81,35 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     return n;
   };
   return {
+    runs: num('runs', 'BENCH_RUNS', quick ? 1 : 3, 1, 20),
     apiLatencyMs: num('api-latency', 'BENCH_API_LATENCY_MS', 20, 0, 2_000),
-    slowCount: num('slow-count', 'BENCH_SLOW_COUNT', quick ? 8 : 100, 1, 600),
-    fastCount: num('fast-count', 'BENCH_FAST_COUNT', quick ? 400 : 2_000, 1, 20_000),
+    slowCount: num('slow-count', 'BENCH_SLOW_COUNT', quick ? 12 : 60, 1, 600),
+    fastCount: num('fast-count', 'BENCH_FAST_COUNT', quick ? 600 : 2_000, 1, 20_000),
     fastRate: 200,
     stepSeconds: num('step-seconds', 'BENCH_STEP_SECONDS', quick ? 2 : 5, 1, 30),
     rates: [100, 200, 400, 800, 1600, 3200],
+    sustainRate: num('sustain-rate', 'BENCH_SUSTAIN_RATE', 1_000, 1, 10_000),
+    sustainSeconds: num('sustain-seconds', 'BENCH_SUSTAIN_SECONDS', quick ? 5 : 30, 1, 120),
     memoryCount: num('memory-count', 'BENCH_MEMORY_COUNT', quick ? 2_000 : 10_000, 1, 50_000),
     memoryMembers: 10_000,
     memoryRate: 400,
     coldUsers: 5_000,
     sceneLatencyMs: 50,
+    completeWaitMs: quick ? 10_000 : 20_000,
     quick,
-    only: parts(flag('only')),
+    only: choose('only', flag('only'), PARTS),
+    bots: [...choose('bots', flag('bots'), BOTS)] as BotKind[],
+    build: !argv.includes('--no-build'),
   };
 }
 
-const PARTS = ['bare', 'bot', 'throughput', 'memory'] as const;
+const PARTS = ['costs', 'latency', 'throughput', 'sustain', 'memory'] as const;
+const BOTS = ['bare', 'bot'] as const;
 
-function parts(raw: string | undefined): Set<string> {
-  const chosen = (raw ?? PARTS.join(',')).split(',').filter((p) => p !== '');
-  const unknown = chosen.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length > 0) throw new Error(`--only takes ${PARTS.join(', ')}; got ${unknown.join(', ')}`);
+function choose(name: string, raw: string | undefined, all: readonly string[]): Set<string> {
+  const chosen = (raw ?? all.join(',')).split(',').filter((p) => p !== '');
+  const unknown = chosen.filter((p) => !all.includes(p));
+  if (unknown.length > 0) throw new Error(`--${name} takes ${all.join(', ')}; got ${unknown.join(', ')}`);
   return new Set(chosen);
 }
 
@@ -94,23 +119,32 @@ const progress = (message: string): void => {
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${message} (load ${load()})\n`);
 };
 
-interface BotFigures {
+/** What one bot showed in one run. */
+interface RunFigures {
+  startupMs: number[];
   slow?: LoadResult;
+  slowComplete?: CompleteResult;
   fast?: LoadResult;
+  fastComplete?: CompleteResult;
+  /** The bot process's own event-loop delay during the 200/s run. */
+  fastChildLoop?: Probe['loopDelay'];
   steps?: ThroughputStep[];
+  sustain?: LoadResult;
+  sustainComplete?: CompleteResult;
+  sustainChildLoop?: Probe['loopDelay'];
   memoryReady?: Probe;
-  /** After the first interaction in the big guild (and the company walk it starts). */
-  memoryWarm?: Probe;
   memoryAfter?: Probe;
   memoryRun?: LoadResult;
-  startupMs?: number;
   warnings: number;
   errors: number;
 }
 
-async function withChild<T>(kind: BotKind, bench: BenchWorld, run: (child: BenchChild) => Promise<T>, figures: BotFigures): Promise<T> {
+const emptyFigures = (): RunFigures => ({ startupMs: [], warnings: 0, errors: 0 });
+
+async function withChild<T>(kind: BotKind, bench: BenchWorld, figures: RunFigures, run: (child: BenchChild) => Promise<T>): Promise<T> {
   const child = await startChild(kind, bench.env);
-  progress(`${kind} child ${child.pid} ready in ${child.startupMs.toFixed(0)} ms, RSS ${mib(child.atReady.rss)}`);
+  figures.startupMs.push(child.startupMs);
+  progress(`${kind} child ${child.pid} READY ${child.startupMs.toFixed(0)} ms after process start, RSS ${mib(child.atReady.rss)}`);
   try {
     return await run(child);
   } catch (err) {
@@ -123,207 +157,299 @@ async function withChild<T>(kind: BotKind, bench: BenchWorld, run: (child: Bench
   }
 }
 
-function describeLoad(label: string, r: LoadResult): string {
+function describeLoad(label: string, r: LoadResult, c?: CompleteResult): string {
   const kinds = [...r.perKind.entries()].map(([k, v]) => `${k} ${v.length}`).join(', ');
-  return `${label}: ${r.outcomes.length} interactions in ${(r.spanMs / 1000).toFixed(1)} s (${kinds}); p50 ${ms(r.p50, 1)}, p99 ${ms(r.p99, 1)}, max ${ms(r.max, 1)}, misses ${r.misses}, dispatch lag max ${ms(r.maxDispatchLagMs, 1)}, parent loop delay p99 ${ms(r.parentLoopDelayP99Ms, 1)} max ${ms(r.parentLoopDelayMaxMs, 1)}`;
+  const complete = c === undefined ? '' : `; complete p50 ${ms(c.p50)} p99 ${ms(c.p99)} max ${ms(c.max)}, unfinished ${c.unfinished}`;
+  return `${label}: ${r.outcomes.length} interactions in ${(r.spanMs / 1000).toFixed(1)} s (${kinds}); ack p50 ${ms(r.p50, 1)}, p99 ${ms(r.p99, 1)}, max ${ms(r.max, 1)}, misses ${r.misses}${complete}; dispatch lag max ${ms(r.maxDispatchLagMs, 1)}, parent loop delay p99 ${ms(r.parentLoopDelayP99Ms, 1)} max ${ms(r.parentLoopDelayMaxMs, 1)}`;
 }
 
-function highestClean(steps: readonly ThroughputStep[] | undefined): number {
-  let best = Number.NaN;
-  for (const s of steps ?? []) if (s.clean) best = s.rate;
+function highestClean(steps: readonly ThroughputStep[] | undefined): ThroughputStep | undefined {
+  let best: ThroughputStep | undefined;
+  for (const s of steps ?? []) if (s.clean) best = s;
   return best;
+}
+
+/** A latency run, then the wait for its last answers (edits may queue behind the REST limiter). */
+async function runWithAnswers(child: BenchChild, mix: Mix, opts: { ratePerSec: number; count: number; waitMs: number }): Promise<{ result: LoadResult; complete: CompleteResult; childLoop: Probe['loopDelay'] }> {
+  await child.probe({ resetLoopDelay: true });
+  const result = await latencyRun(mix, opts);
+  const childLoop = (await child.probe()).loopDelay;
+  await child.drain(opts.waitMs);
+  return { result, complete: completeAnswers(result), childLoop };
+}
+
+async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mix, full: boolean, big: BigGuild | undefined, figures: Record<BotKind, RunFigures>): Promise<void> {
+  // Alternating order, so neither bot always meets the machine warmer or busier.
+  const order = (run % 2 === 1 ? ['bare', 'bot'] : ['bot', 'bare']).filter((k): k is BotKind => opts.bots.includes(k as BotKind));
+  for (const kind of order) {
+    const f = figures[kind];
+    const tag = `run ${run} ${kind}`;
+    if (opts.only.has('latency')) {
+      await withChild(kind, bench, f, async (child) => {
+        await warmUp(bench, child, mix);
+        const slow = await runWithAnswers(child, mix, { ratePerSec: 1, count: opts.slowCount, waitMs: opts.completeWaitMs });
+        f.slow = slow.result;
+        f.slowComplete = slow.complete;
+        progress(describeLoad(`${tag} 1/s`, slow.result, slow.complete));
+        const fast = await runWithAnswers(child, mix, { ratePerSec: opts.fastRate, count: opts.fastCount, waitMs: opts.completeWaitMs });
+        f.fast = fast.result;
+        f.fastComplete = fast.complete;
+        f.fastChildLoop = fast.childLoop;
+        progress(`${describeLoad(`${tag} ${opts.fastRate}/s`, fast.result, fast.complete)}; child loop delay p99 ${ms(fast.childLoop.p99, 1)} max ${ms(fast.childLoop.max, 1)}`);
+      });
+    }
+    if (opts.only.has('throughput')) {
+      // A fresh process: what the latency runs left queued must not weigh on the steps.
+      await withChild(kind, bench, f, async (child) => {
+        await warmUp(bench, child, mix);
+        f.steps = await throughput(child, mix, {
+          rates: opts.rates,
+          seconds: opts.stepSeconds,
+          onStep: (s) => progress(`${describeLoad(`${tag} step ${s.rate}/s`, s.result, s.complete)}, ${s.unfinished} in flight 5 s later`),
+        });
+      });
+    }
+    if (opts.only.has('sustain')) {
+      await withChild(kind, bench, f, async (child) => {
+        await warmUp(bench, child, mix);
+        await child.probe({ resetLoopDelay: true });
+        const result = await openLoop({ ratePerSec: opts.sustainRate, count: Math.round(opts.sustainRate * opts.sustainSeconds), next: (i) => mix.shot(i) });
+        f.sustainChildLoop = (await child.probe()).loopDelay;
+        await child.drain(opts.completeWaitMs);
+        f.sustain = result;
+        f.sustainComplete = completeAnswers(result);
+        progress(`${describeLoad(`${tag} sustained ${opts.sustainRate}/s`, result, f.sustainComplete)}; child loop delay p99 ${ms(f.sustainChildLoop.p99, 1)} max ${ms(f.sustainChildLoop.max, 1)}`);
+      });
+    }
+    if (opts.only.has('memory') && big !== undefined) {
+      await withChild(kind, bench, f, async (child) => {
+        f.memoryReady = child.atReady;
+        await memoryWarm(bench, child, big, full);
+        f.memoryRun = await memoryRun(bench, big, { count: opts.memoryCount, ratePerSec: opts.memoryRate, full });
+        await child.drain(15_000);
+        // A moment idle first: V8 hands unused heap pages back only after a busy spell ends.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        f.memoryAfter = await child.probe({ gc: true });
+        const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
+        progress(
+          `${tag} memory: READY ${p(child.atReady)}; after ${f.memoryRun.outcomes.length}: ${p(f.memoryAfter)}; ` +
+            `cached users ${f.memoryAfter.cachedUsers}, members ${f.memoryAfter.cachedMembers}; misses ${f.memoryRun.misses}`,
+        );
+      });
+    }
+  }
 }
 
 async function main(): Promise<void> {
   const opts = readOptions(process.argv.slice(2), process.env);
   const loadAtStart = load();
-  progress(`starting: API latency ${opts.apiLatencyMs} ms${opts.quick ? ' (quick mode: figures not comparable)' : ''}`);
+  if (opts.build) {
+    progress('compiling the production build and the bench children (tsc -p tsconfig.bench.json)');
+    buildForBench();
+  }
+  progress(`starting: ${opts.runs} run(s), API latency ${opts.apiLatencyMs} ms${opts.quick ? ' (quick mode)' : ''}`);
   const bench = await startBenchWorld({ apiLatencyMs: opts.apiLatencyMs, coldUsers: opts.coldUsers });
   const full = hasFullMix(bench);
   const mix = createMix(bench, full);
   progress(`world ready: mix = ${mix.name}`);
 
-  const bare: BotFigures = { warnings: 0, errors: 0 };
-  const ours: BotFigures = { warnings: 0, errors: 0 };
+  const runs: Array<Record<BotKind, RunFigures>> = [];
   let cold: ColdStart | undefined;
   let costs = new Map<ShotKind, CommandCost>();
   let scene: SceneResult | undefined;
-  const notes: string[] = [];
+  const costFigures = emptyFigures();
 
   try {
-    // --- Bare discord.js bot: latency at 1/s and 200/s, then throughput.
-    if (opts.only.has('bare')) await withChild('bare', bench, async (child) => {
-      bare.startupMs = child.startupMs;
-      // The same warm-up as the bot gets: JIT and connections, so neither side is measured cold.
-      await warmUp(bench, child, mix);
-      bare.slow = await latencyRun(mix, { ratePerSec: 1, count: opts.slowCount });
-      progress(describeLoad('bare 1/s', bare.slow));
-      bare.fast = await latencyRun(mix, { ratePerSec: opts.fastRate, count: opts.fastCount });
-      progress(describeLoad(`bare ${opts.fastRate}/s`, bare.fast));
-      bare.steps = await throughput(child, mix, {
-        rates: opts.rates,
-        seconds: opts.stepSeconds,
-        onStep: (s) => progress(describeLoad(`bare throughput ${s.rate}/s`, s.result)),
+    // --- The bot alone: cold start, warm costs, scene (no bare counterpart).
+    if (opts.only.has('costs') && opts.bots.includes('bot')) {
+      await withChild('bot', bench, costFigures, async (child) => {
+        cold = await coldStart(bench, child, full);
+        progress(`cold start (${opts.coldUsers} users): ${cold.calls} API calls (${cold.userListPages} user-list pages) in ${ms(cold.wallMs)}`);
+        await warmUp(bench, child, mix);
+        costs = await warmCosts(bench, child, mix);
+        for (const [kind, cost] of costs) progress(`warm ${kind}: ${cost.calls} API calls [${cost.routes.join(', ')}] in ${ms(cost.wallMs)}`);
+        if (full) {
+          scene = await sceneAward(bench, child, { latencyMs: opts.sceneLatencyMs, restoreLatencyMs: opts.apiLatencyMs });
+          progress(`scene of ${PLAYER_COUNT}: ${ms(scene.wallMs)}, ${scene.awards} awards, peak ${scene.peakConcurrency} in flight, ${scene.tooManyRequests} × 429`);
+        }
       });
-    }, bare);
-
-    // --- The bot: cold start, warm costs, scene, latency at 1/s and 200/s.
-    if (opts.only.has('bot')) await withChild('bot', bench, async (child) => {
-      ours.startupMs = child.startupMs;
-      cold = await coldStart(bench, child, full);
-      progress(`cold start (${opts.coldUsers} users): ${cold.calls} API calls (${cold.userListPages} user-list pages) in ${ms(cold.wallMs)}`);
-      await warmUp(bench, child, mix);
-      costs = await warmCosts(bench, child, mix);
-      for (const [kind, cost] of costs) progress(`warm ${kind}: ${cost.calls} API calls [${cost.routes.join(', ')}] in ${ms(cost.wallMs)}`);
-      if (full) {
-        scene = await sceneAward(bench, child, { latencyMs: opts.sceneLatencyMs, restoreLatencyMs: opts.apiLatencyMs });
-        progress(`scene of ${PLAYER_COUNT}: ${ms(scene.wallMs)}, ${scene.awards} awards, peak ${scene.peakConcurrency} in flight, ${scene.tooManyRequests} × 429`);
-      }
-      ours.slow = await latencyRun(mix, { ratePerSec: 1, count: opts.slowCount });
-      progress(describeLoad('bot 1/s', ours.slow));
-      ours.fast = await latencyRun(mix, { ratePerSec: opts.fastRate, count: opts.fastCount });
-      progress(describeLoad(`bot ${opts.fastRate}/s`, ours.fast));
-      const left = await child.drain(2_000);
-      if (left > 0) notes.push(`After the ${opts.fastRate}/s run the bot still had ${left} interactions finishing (edits queue behind @discordjs/rest's 50/s global limit); a fresh bot process runs the throughput steps.`);
-    }, ours);
-
-    // --- The bot again, fresh and warm, for throughput.
-    if (opts.only.has('throughput')) await withChild('bot', bench, async (child) => {
-      await warmUp(bench, child, mix);
-      ours.steps = await throughput(child, mix, {
-        rates: opts.rates,
-        seconds: opts.stepSeconds,
-        onStep: (s) => progress(describeLoad(`bot throughput ${s.rate}/s`, s.result)),
-      });
-    }, ours);
-
-    // --- Memory in a guild of 10,000 members, each bot in a fresh process.
+    }
+    let big: BigGuild | undefined;
     if (opts.only.has('memory')) {
-      const big = await bench.addBigGuild(opts.memoryMembers);
+      big = await bench.addBigGuild(opts.memoryMembers);
       progress(`big guild: ${big.memberIds.length} members, all in GUILD_CREATE`);
-      for (const [kind, figures] of [['bare', bare], ['bot', ours]] as const) {
-        await withChild(kind, bench, async (child) => {
-          figures.memoryReady = child.atReady;
-          await memoryWarm(bench, child, big, full);
-          figures.memoryWarm = await child.probe({ gc: true });
-          figures.memoryRun = await memoryRun(bench, big, { count: opts.memoryCount, ratePerSec: opts.memoryRate, full });
-          await child.drain(15_000);
-          // A moment idle first: V8 hands unused heap pages back only after a busy spell ends.
-          await new Promise((resolve) => setTimeout(resolve, 3_000));
-          figures.memoryAfter = await child.probe({ gc: true });
-          const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
-          progress(
-            `${kind} memory: READY ${p(child.atReady)}; first ${p(figures.memoryWarm)}; after ${figures.memoryRun.outcomes.length}: ${p(figures.memoryAfter)}; ` +
-              `cached users ${figures.memoryAfter.cachedUsers}, members ${figures.memoryAfter.cachedMembers}; misses ${figures.memoryRun.misses}`,
-          );
-        }, figures);
-      }
+    }
+    for (let run = 1; run <= opts.runs; run++) {
+      const figures: Record<BotKind, RunFigures> = { bare: emptyFigures(), bot: emptyFigures() };
+      await measureRun(run, opts, bench, mix, full, big, figures);
+      runs.push(figures);
     }
   } finally {
     await bench.stop();
   }
 
-  // --- The table.
+  process.stdout.write(`${report(opts, mix, runs, { cold, costs, scene, costFigures, loadAtStart, full })}\n`);
+}
+
+interface Extras {
+  cold: ColdStart | undefined;
+  costs: Map<ShotKind, CommandCost>;
+  scene: SceneResult | undefined;
+  costFigures: RunFigures;
+  loadAtStart: string;
+  full: boolean;
+}
+
+/** The table: each figure's median over runs for each bot, the median and range of the per-run ratios. */
+function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, RunFigures>>, extras: Extras): string {
   const rows: Row[] = [];
-  const latencyRows = (label: string, o: LoadResult | undefined, b: LoadResult | undefined): void => {
-    const within = (x: number, y: number): string => (Number.isFinite(x) && Number.isFinite(y) && y > 0 ? (x <= 1.5 * y ? 'yes' : 'NO') : '');
-    rows.push(section(label));
-    for (const key of ['p50', 'p99', 'max'] as const) {
-      const x = o?.[key] ?? Number.NaN;
-      const y = b?.[key] ?? Number.NaN;
-      const targeted = key !== 'max';
-      rows.push({ figure: `  ${key}`, ours: ms(x, 1), bare: ms(y, 1), ratio: ratio(x, y), target: targeted ? '≤ 1.5× bare' : '', met: targeted ? within(x, y) : '' });
-    }
-    rows.push({ figure: '  missed 3 s / refused', ours: count(o?.misses ?? Number.NaN), bare: count(b?.misses ?? Number.NaN), ratio: '', target: '0', met: (o?.misses ?? 1) === 0 ? 'yes' : 'NO' });
-  };
-  latencyRows(`Ack latency at 1/s (${ours.slow?.outcomes.length ?? 0} interactions)`, ours.slow, bare.slow);
-  latencyRows(`Ack latency at ${opts.fastRate}/s (${ours.fast?.outcomes.length ?? 0} interactions)`, ours.fast, bare.fast);
-
-  rows.push(section('API calls per command, warm caches'));
-  const targets: Partial<Record<ShotKind, number>> = { award: 1, roll: 1, autocomplete: 0, 'link-autocomplete': 0 };
-  for (const [kind, cost] of costs) {
-    const target = targets[kind];
-    rows.push({
-      figure: `  ${kind}`,
-      ours: count(cost.calls),
-      bare: '—',
-      ratio: '—',
-      target: target === undefined ? '' : String(target),
-      met: target === undefined ? '' : cost.calls <= target ? 'yes' : 'NO',
+  const figureRow = (label: string, pick: (f: RunFigures) => number | undefined, fmt: (v: number) => string, target?: { max: number; text: string }): void => {
+    const ours = runs.map((r) => pick(r.bot) ?? Number.NaN);
+    const bare = runs.map((r) => pick(r.bare) ?? Number.NaN);
+    const ratios = runs.map((_, i) => {
+      const o = ours[i] ?? Number.NaN;
+      const b = bare[i] ?? Number.NaN;
+      return Number.isFinite(o) && Number.isFinite(b) && b > 0 ? o / b : Number.NaN;
     });
-  }
-  rows.push(section(`Cold start, company of ${opts.coldUsers} users (first ${full ? 'award' : 'whoami'})`));
-  rows.push({ figure: '  API calls (user-list pages)', ours: cold === undefined ? 'n/a' : `${cold.calls} (${cold.userListPages})`, bare: '—', ratio: '—', target: '', met: '' });
-  rows.push({ figure: '  wall time', ours: ms(cold?.wallMs ?? Number.NaN), bare: '—', ratio: '—', target: '', met: '' });
+    const r = median(ratios);
+    rows.push({
+      figure: `  ${label}`,
+      ours: fmt(median(ours)),
+      bare: fmt(median(bare)),
+      ratio: Number.isFinite(r) ? `${r.toFixed(2)}×` : '—',
+      spread: spread(ratios),
+      target: target?.text ?? '',
+      met: target === undefined || !Number.isFinite(r) ? '' : r <= target.max ? 'yes' : 'NO',
+    });
+  };
+  const plain = (label: string, pick: (f: RunFigures) => number | undefined, fmt: (v: number) => string, target?: { ok: (v: number) => boolean; text: string }): void => {
+    const ours = median(runs.map((r) => pick(r.bot) ?? Number.NaN));
+    const bare = median(runs.map((r) => pick(r.bare) ?? Number.NaN));
+    rows.push({ figure: `  ${label}`, ours: fmt(ours), bare: fmt(bare), ratio: '', spread: '', target: target?.text ?? '', met: target === undefined || !Number.isFinite(ours) ? '' : target.ok(ours) ? 'yes' : 'NO' });
+  };
+  const ms1 = (v: number): string => ms(v, 1);
+  const ack = { p50: { max: 1.5, text: '≤ 1.5× bare' }, p99: { max: 1.5, text: '≤ 1.5× bare' }, max: { max: 2, text: '≤ 2× bare' } };
 
+  const latencySection = (label: string, load: (f: RunFigures) => LoadResult | undefined, complete: (f: RunFigures) => CompleteResult | undefined, completeP99?: { max: number; text: string }): void => {
+    rows.push(section(`${label}: acknowledgement`));
+    for (const key of ['p50', 'p99', 'max'] as const) figureRow(key, (f) => load(f)?.[key], ms1, ack[key]);
+    plain('missed 3 s / refused', (f) => load(f)?.misses, count, { ok: (v) => v === 0, text: '0' });
+    rows.push(section(`${label}: complete answer (injection → final edit or follow-up)`));
+    figureRow('p50', (f) => complete(f)?.p50, ms);
+    figureRow('p99', (f) => complete(f)?.p99, ms, completeP99);
+    figureRow('max', (f) => complete(f)?.max, ms);
+    plain(`unanswered ${opts.completeWaitMs / 1000} s after the last ack`, (f) => complete(f)?.unfinished, count, { ok: (v) => v === 0, text: '0' });
+  };
+  if (opts.only.has('latency')) {
+    latencySection(`1/s (${opts.slowCount})`, (f) => f.slow, (f) => f.slowComplete);
+    latencySection(`${opts.fastRate}/s (${opts.fastCount})`, (f) => f.fast, (f) => f.fastComplete, { max: 2, text: '≤ 2× bare' });
+    rows.push(section(`Event-loop delay during the ${opts.fastRate}/s run`));
+    plain('load generator + fakes, p99', (f) => f.fast?.parentLoopDelayP99Ms, ms1);
+    plain('load generator + fakes, max', (f) => f.fast?.parentLoopDelayMaxMs, ms1);
+    plain('bot process, p99', (f) => f.fastChildLoop?.p99, ms1);
+    plain('bot process, max', (f) => f.fastChildLoop?.max, ms1);
+  }
+
+  if (opts.only.has('throughput')) {
+    rows.push(section(`Throughput at ${opts.apiLatencyMs} ms API latency (steps of ${opts.stepSeconds} s, ${opts.rates.join('/')} per s)`));
+    figureRow('highest clean rate, interactions/s', (f) => highestClean(f.steps)?.rate, count);
+    // Complete answers at the bot's highest clean rate, against the bare bot's step at that rate.
+    const at = (f: RunFigures, ofBot: RunFigures): ThroughputStep | undefined => f.steps?.find((s) => s.rate === highestClean(ofBot.steps)?.rate);
+    const stepRow = (label: string, pick: (s: ThroughputStep) => number, fmt: (v: number) => string, target?: { max: number; text: string }): void => {
+      const ours = runs.map((r) => { const s = at(r.bot, r.bot); return s === undefined ? Number.NaN : pick(s); });
+      const bare = runs.map((r) => { const s = at(r.bare, r.bot); return s === undefined ? Number.NaN : pick(s); });
+      const ratios = ours.map((o, i) => { const b = bare[i] ?? Number.NaN; return Number.isFinite(o) && Number.isFinite(b) && b > 0 ? o / b : Number.NaN; });
+      const r = median(ratios);
+      rows.push({ figure: `  ${label}`, ours: fmt(median(ours)), bare: fmt(median(bare)), ratio: Number.isFinite(r) ? `${r.toFixed(2)}×` : '—', spread: spread(ratios), target: target?.text ?? '', met: target === undefined || !Number.isFinite(r) ? '' : r <= target.max ? 'yes' : 'NO' });
+    };
+    stepRow('at the bot\'s highest clean rate: ack p99', (s) => s.result.p99, ms1);
+    stepRow('  complete answer p50', (s) => s.complete.p50, ms);
+    stepRow('  complete answer p99', (s) => s.complete.p99, ms);
+    stepRow('  complete answer max', (s) => s.complete.max, ms);
+    stepRow('  unanswered 5 s after the step', (s) => s.complete.unfinished, count);
+    stepRow('  load generator + fakes loop delay p99', (s) => s.result.parentLoopDelayP99Ms, ms1);
+  }
+
+  if (opts.only.has('sustain')) {
+    rows.push(section(`Sustained ${opts.sustainRate}/s for ${opts.sustainSeconds} s (${Math.round(opts.sustainRate * opts.sustainSeconds)} interactions)`));
+    plain('acknowledged late / refused / never', (f) => f.sustain?.misses, count, { ok: (v) => v === 0, text: '0' });
+    plain(`unanswered ${opts.completeWaitMs / 1000} s after the last ack`, (f) => f.sustainComplete?.unfinished, count, { ok: (v) => v === 0, text: '0' });
+    plain('achieved dispatch rate, /s', (f) => (f.sustain === undefined ? undefined : f.sustain.outcomes.length / (f.sustain.spanMs / 1000)), count);
+    figureRow('ack p99', (f) => f.sustain?.p99, ms1);
+    figureRow('complete answer p99', (f) => f.sustainComplete?.p99, ms);
+    plain('load generator + fakes loop delay p99', (f) => f.sustain?.parentLoopDelayP99Ms, ms1);
+    plain('bot process loop delay p99', (f) => f.sustainChildLoop?.p99, ms1);
+  }
+
+  if (opts.only.has('memory')) {
+    rows.push(section(`Memory, guild of ${opts.memoryMembers} members (RSS after gc)`));
+    figureRow('after READY', (f) => f.memoryReady?.rss, mib, { max: 1, text: '≤ 1.0× bare' });
+    figureRow(`after ${opts.memoryCount} interactions`, (f) => f.memoryAfter?.rss, mib, { max: 1, text: '≤ 1.0× bare' });
+    figureRow('growth', (f) => (f.memoryAfter === undefined || f.memoryReady === undefined ? undefined : f.memoryAfter.rss - f.memoryReady.rss), mib);
+    figureRow('heap used after', (f) => f.memoryAfter?.heapUsed, mib);
+  }
+
+  rows.push(section('Start-up, process start → READY (compiled, plain node; every child of the run)'));
+  figureRow('median', (f) => median(f.startupMs), ms, { max: 1.5, text: '≤ 1.5× bare' });
+
+  const { cold, costs, scene } = extras;
+  if (costs.size > 0) {
+    rows.push(section('API calls per command, warm caches (bot only)'));
+    const targets: Partial<Record<ShotKind, number>> = { award: 1, roll: 1, autocomplete: 0, 'link-autocomplete': 0 };
+    for (const [kind, cost] of costs) {
+      const target = targets[kind];
+      rows.push({ figure: `  ${kind}`, ours: count(cost.calls), bare: '—', ratio: '—', spread: '', target: target === undefined ? '' : String(target), met: target === undefined ? '' : cost.calls <= target ? 'yes' : 'NO' });
+    }
+  }
+  if (cold !== undefined) {
+    rows.push(section(`Cold start, company of ${opts.coldUsers} users (first ${extras.full ? 'award' : 'whoami'})`));
+    rows.push({ figure: '  API calls (user-list pages)', ours: `${cold.calls} (${cold.userListPages})`, bare: '—', ratio: '—', spread: '', target: '', met: '' });
+    rows.push({ figure: '  wall time', ours: ms(cold.wallMs), bare: '—', ratio: '—', spread: '', target: '', met: '' });
+  }
   if (scene !== undefined) {
     rows.push(section(`Scene award, ${PLAYER_COUNT} members at ${opts.sceneLatencyMs} ms API latency`));
-    rows.push({ figure: '  wall time (Confirm → receipt)', ours: ms(scene.wallMs), bare: '—', ratio: '—', target: '', met: scene.receiptPosted ? '' : 'NO' });
-    rows.push({ figure: '  awards applied', ours: count(scene.awards), bare: '—', ratio: '—', target: String(PLAYER_COUNT), met: scene.awards === PLAYER_COUNT ? 'yes' : 'NO' });
-    rows.push({ figure: '  peak requests in flight', ours: count(scene.peakConcurrency), bare: '—', ratio: '—', target: '', met: '' });
-    rows.push({ figure: '  429s (burst 30 @ 0.5/s)', ours: count(scene.tooManyRequests), bare: '—', ratio: '—', target: '0', met: scene.tooManyRequests === 0 ? 'yes' : 'NO' });
+    rows.push({ figure: '  wall time (Confirm → receipt)', ours: ms(scene.wallMs), bare: '—', ratio: '—', spread: '', target: '', met: scene.receiptPosted ? '' : 'NO' });
+    rows.push({ figure: '  awards applied', ours: count(scene.awards), bare: '—', ratio: '—', spread: '', target: String(PLAYER_COUNT), met: scene.awards === PLAYER_COUNT ? 'yes' : 'NO' });
+    rows.push({ figure: '  peak requests in flight', ours: count(scene.peakConcurrency), bare: '—', ratio: '—', spread: '', target: '', met: '' });
+    rows.push({ figure: '  429s (burst 30 @ 0.5/s)', ours: count(scene.tooManyRequests), bare: '—', ratio: '—', spread: '', target: '0', met: scene.tooManyRequests === 0 ? 'yes' : 'NO' });
   }
 
-  rows.push(section(`Memory, guild of ${opts.memoryMembers} members (RSS after gc)`));
-  const rssRow = (label: string, o: number | undefined, b: number | undefined): Row => ({
-    figure: `  ${label}`,
-    ours: mib(o ?? Number.NaN),
-    bare: mib(b ?? Number.NaN),
-    ratio: ratio(o ?? Number.NaN, b ?? Number.NaN),
-    target: '',
-    met: '',
-  });
-  rows.push(rssRow('after READY', ours.memoryReady?.rss, bare.memoryReady?.rss));
-  rows.push(rssRow(`after ${opts.memoryCount} interactions`, ours.memoryAfter?.rss, bare.memoryAfter?.rss));
-  rows.push(rssRow('growth', diff(ours.memoryAfter?.rss, ours.memoryReady?.rss), diff(bare.memoryAfter?.rss, bare.memoryReady?.rss)));
-  rows.push(rssRow('heap used after', ours.memoryAfter?.heapUsed, bare.memoryAfter?.heapUsed));
-
-  rows.push(section(`Throughput at ${opts.apiLatencyMs} ms API latency (steps of ${opts.stepSeconds} s)`));
-  const ot = highestClean(ours.steps);
-  const bt = highestClean(bare.steps);
-  const topRate = opts.rates[opts.rates.length - 1] ?? Number.NaN;
-  // Clean at the top step: the real limit is higher than this bench asks for.
-  const atLeast = (rate: number): string => (rate === topRate ? `≥ ${count(rate)}` : count(rate));
-  rows.push({ figure: '  highest clean rate, interactions/s', ours: atLeast(ot), bare: atLeast(bt), ratio: ratio(ot, bt), target: '', met: '' });
-
   const out: string[] = [];
-  out.push(`npm run bench — bot vs bare discord.js bot, fake Discord + fake Valentina on 127.0.0.1`);
-  out.push(`API latency ${opts.apiLatencyMs} ms (scene: ${opts.sceneLatencyMs} ms); mix: ${mix.name}`);
-  out.push(`load average at start ${loadAtStart}, at end ${load()} (2-core machine shared with other test runs)`);
-  if (opts.quick) out.push('QUICK MODE: small counts, figures not comparable');
+  out.push('npm run bench — bot vs bare discord.js bot, both compiled and run with plain node, fake Discord + fake Valentina on 127.0.0.1');
+  out.push(`${runs.length} run(s), side by side; API latency ${opts.apiLatencyMs} ms (scene: ${opts.sceneLatencyMs} ms); mix: ${mix.name}`);
+  out.push(`load average at start ${extras.loadAtStart}, at end ${load()} (2-core machine shared with other engineers' runs)`);
+  if (opts.quick) out.push('QUICK MODE: small counts, one run unless --runs says otherwise');
   out.push('');
   out.push(formatTable(rows));
   out.push('');
   out.push('Notes:');
-  out.push(`- Latency: INTERACTION_CREATE sent → first callback accepted by the fake Discord, the fake's whole-ms record refined with performance.now() (kept within its ±1 ms). Open loop: dispatched on schedule regardless of answers. Mix in turn, so each kind is a quarter.`);
-  out.push('- The bot acknowledges with a defer (type 5) and edits later; the bare bot replies at once (type 4). Edits and channel posts go through @discordjs/rest\'s 50/s global limit; callbacks do not.');
-  for (const [label, o, b] of [['1/s', ours.slow, bare.slow], [`${opts.fastRate}/s`, ours.fast, bare.fast]] as const) {
-    out.push(`- At ${label}, per kind (bot | bare): ${perKindText(o, b)}. Load generator's event-loop delay p99 ${ms(o?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bot's run, ${ms(b?.parentLoopDelayP99Ms ?? Number.NaN, 1)} during the bare bot's; ${(o?.clockDisagreements ?? 0) + (b?.clockDisagreements ?? 0)} readings clamped to the fake's record.`);
+  out.push('- bot and bare are medians over runs; ratio is the median of the per-run ratios, spread their range. Acknowledgement: INTERACTION_CREATE sent → first callback accepted by the fake Discord (its whole-ms record refined with performance.now()). Complete answer: INTERACTION_CREATE sent → the latest reply, edit or follow-up the member saw, from the fake\'s whole-ms record, read once the bot drained.');
+  out.push('- Both bots defer a command, make one Valentina call at the fake\'s latency, then edit; both answer autocomplete at once. The bare bot\'s edits go through stock @discordjs/rest, whose 50/s global limit queues them above ~50 commands/s.');
+  const last = runs[runs.length - 1];
+  if (last !== undefined) {
+    for (const [label, o, b] of [['1/s', last.bot.slow, last.bare.slow], [`${opts.fastRate}/s`, last.bot.fast, last.bare.fast]] as const) {
+      if (o === undefined && b === undefined) continue;
+      out.push(`- Last run at ${label}, ack per kind (bot | bare): ${perKindText(o, b)}.`);
+    }
+    out.push(`- Last run's throughput steps: ${stepsText(last.bot.steps)} (bot); ${stepsText(last.bare.steps)} (bare). A step is clean when every acknowledgement came within 3 s and none was refused.`);
+    out.push(`- Memory run: ${opts.memoryCount} autocompletes from ${opts.memoryMembers} distinct members at ${opts.memoryRate}/s. Cached after (last run): bot users ${last.bot.memoryAfter?.cachedUsers ?? 'n/a'}, members ${last.bot.memoryAfter?.cachedMembers ?? 'n/a'}; bare users ${last.bare.memoryAfter?.cachedUsers ?? 'n/a'}, members ${last.bare.memoryAfter?.cachedMembers ?? 'n/a'}.`);
   }
-  out.push(`- Throughput steps: ${stepsText(ours.steps)} (bot); ${stepsText(bare.steps)} (bare). A step is clean when every acknowledgement came within 3 s and none was refused.`);
-  out.push(`- Memory run: ${opts.memoryCount} autocompletes (${full ? 'quickroll roll#name and xp show#campaign' : 'link#user'}) from ${opts.memoryMembers} distinct members at ${opts.memoryRate}/s. Cached after: bot users ${ours.memoryAfter?.cachedUsers ?? 'n/a'}, members ${ours.memoryAfter?.cachedMembers ?? 'n/a'}; bare users ${bare.memoryAfter?.cachedUsers ?? 'n/a'}, members ${bare.memoryAfter?.cachedMembers ?? 'n/a'}. RSS includes the tsx loader both bots run under (as npm start does).`);
-  out.push(`- Warm API calls by route: ${[...costs.entries()].map(([k, c]) => `${k} [${c.routes.join(', ') || 'none'}]`).join('; ')}.`);
+  out.push(`- Warm API calls by route: ${[...costs.entries()].map(([k, c]) => `${k} [${c.routes.join(', ') || 'none'}]`).join('; ') || 'not measured'}.`);
   if (cold !== undefined) {
     const overBurst = cold.calls - 30;
-    out.push(
-      `- Cold start routes: ${summarizeRoutes(cold.routes)}. The rate limiter was off here; under the sample policy (burst 30 @ 0.5/s)` +
-        (overBurst > 0 ? ` the ${cold.calls} calls would wait ≥ ${overBurst * 2} s for tokens.` : ' they fit in the burst.'),
-    );
+    out.push(`- Cold start routes: ${summarizeRoutes(cold.routes)}. The rate limiter was off here; under the sample policy (burst 30 @ 0.5/s)` + (overBurst > 0 ? ` the ${cold.calls} calls would wait ≥ ${overBurst * 2} s for tokens.` : ' they fit in the burst.'));
   }
-  out.push(`- Bot log lines: ${ours.warnings} warnings, ${ours.errors} errors across its runs; startup to READY ${ms(ours.startupMs ?? Number.NaN)} (bare ${ms(bare.startupMs ?? Number.NaN)}).`);
-  for (const note of notes) out.push(`- ${note}`);
+  const warnings = runs.reduce((n, r) => n + r.bot.warnings, extras.costFigures.warnings);
+  const errors = runs.reduce((n, r) => n + r.bot.errors, extras.costFigures.errors);
+  out.push(`- Bot log lines: ${warnings} warnings, ${errors} errors across its runs.`);
   out.push(`- Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
-  process.stdout.write(`${out.join('\n')}\n`);
-}
-
-function diff(a: number | undefined, b: number | undefined): number {
-  return a === undefined || b === undefined ? Number.NaN : a - b;
+  return out.join('\n');
 }
 
 function stepsText(steps: readonly ThroughputStep[] | undefined): string {
   return (
     (steps ?? [])
-      .map((s) => `${s.rate}/s p50 ${ms(s.result.p50, 1)} p99 ${ms(s.result.p99, 1)}${s.clean ? '' : ` (${s.result.misses} missed)`}, ${s.unfinished} unfinished 5 s later`)
+      .map((s) => `${s.rate}/s ack p99 ${ms(s.result.p99, 1)}, complete p99 ${ms(s.complete.p99)}${s.clean ? '' : ` (${s.result.misses} missed)`}, ${s.complete.unfinished} unanswered 5 s later`)
       .join('; ') || 'none'
   );
 }

@@ -65,6 +65,28 @@ const EnvSchema = z.object({
   VALENTINA_API_URL: z.string({ error: 'is required' }).pipe(httpUrl),
   VALENTINA_API_KEY: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   VALENTINA_COMPANY_ID: optionalString,
+  VALENTINA_GUILD_COMPANIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pairs: Array<{ guildId: string; companyId: string }> = [];
+      for (const item of (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+        const [guildId, companyId, extra] = item.split('=').map((s) => s.trim());
+        if (guildId === undefined || companyId === undefined || extra !== undefined || !SNOWFLAKE.test(guildId) || !/^[\w-]{1,64}$/.test(companyId)) {
+          ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of <server id>=<company id> pairs, like 123456789012345678=68c1f7d0a1b2c3d4e5f60718' });
+          return z.NEVER;
+        }
+        pairs.push({ guildId, companyId });
+      }
+      return pairs;
+    }),
+  VALENTINA_API_VERSION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 'auto' : v))
+    .pipe(z.enum(['auto', 'v1', 'v2'], { error: 'must be one of auto, v1, v2' })),
   DATABASE_URL: optionalString,
   DATA_DIR: optionalString,
   DISCORD_API_URL: z.union([z.literal('').transform(() => undefined), httpUrl]).optional(),
@@ -90,9 +112,27 @@ const EnvSchema = z.object({
       }
       return ids;
     }),
+  AWARD_RECOVERY_INTERVAL_MS: intFromEnv(60_000, 1_000, 3_600_000),
+  AWARD_RESEND_GAP_MS: intFromEnv(15_000, 0, 600_000),
+  AWARD_SETTLE_DELAYS_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [15_000, 60_000, 5 * 60_000, 15 * 60_000];
+      const delays = v.split(',').map((s) => Number(s.trim()));
+      if (delays.some((n) => !Number.isSafeInteger(n) || n < 100 || n > 3_600_000)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of waits in ms (100 to 3600000), like 15000,60000' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
   ASSET_MAX_BYTES: intFromEnv(10_000_000, 1, 10_000_000),
   ASSET_ALLOWED_TYPES: listFromEnv(DEFAULT_ASSET_TYPES),
   ASSET_ALLOWED_HOSTS: listFromEnv(['cdn.discordapp.com', 'media.discordapp.net']),
+  // 0 picks any free port (tests read the bound one from the handle).
+  HTTP_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number from 1 to 65535').transform(Number).refine((n) => n <= 65_535, 'must be a port number from 1 to 65535').optional()),
+  HTTP_HOST: optionalString.pipe(z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be an IP address or host name, like 127.0.0.1 or 0.0.0.0').optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters (use a long random value)').optional()),
 });
 
 export interface Config {
@@ -100,7 +140,15 @@ export interface Config {
   readonly discordApplicationId: string;
   readonly valentinaApiUrl: string;
   readonly valentinaApiKey: string;
+  /** VALENTINA_COMPANY_ID: the company every guild uses unless it binds another one it may. */
   readonly defaultCompanyId: string | undefined;
+  /**
+   * VALENTINA_GUILD_COMPANIES: which companies each guild may bind with /setup company (besides
+   * the default). A company named here for a guild is one the operator bound to it.
+   */
+  readonly guildCompanies: ReadonlyMap<string, readonly string[]>;
+  /** Valentina API generation: `auto` reads the server's version at start. */
+  readonly valentinaApiVersion: 'auto' | 'v1' | 'v2';
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly discordApiUrl: string | undefined;
@@ -109,6 +157,14 @@ export interface Config {
   readonly apiTimeoutMs: number;
   readonly identityTtlMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly awards: {
+    /** How often this process looks for PENDING awards whose lease ran out (another process stopped). */
+    readonly recoveryIntervalMs: number;
+    /** Least wait before re-sending an award whose last call may still be running at Valentina. */
+    readonly resendGapMs: number;
+    /** Waits between background attempts for an award Valentina did not confirm; the last repeats. */
+    readonly settleDelaysMs: readonly number[];
+  };
   /** Sharding across processes: this process runs `shardIds` of `shardCount` (0 = let Discord decide, one process). */
   readonly shardCount: number;
   readonly shardIds: readonly number[];
@@ -118,6 +174,10 @@ export interface Config {
     /** Host names (optionally host:port) attachments may be downloaded from. */
     readonly allowedHosts: readonly string[];
   };
+  /** The health, metrics and sign-in listener; absent unless HTTP_PORT is set. */
+  readonly http: { readonly port: number; readonly host: string } | undefined;
+  /** Bearer token /metrics requires when set. */
+  readonly metricsToken: string | undefined;
 }
 
 /** One readable error listing every problem; it names variables, never their values. */
@@ -148,6 +208,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     valentinaApiUrl: e.VALENTINA_API_URL,
     valentinaApiKey: e.VALENTINA_API_KEY,
     defaultCompanyId: e.VALENTINA_COMPANY_ID,
+    guildCompanies: guildCompanyMap(e.VALENTINA_GUILD_COMPANIES),
+    valentinaApiVersion: e.VALENTINA_API_VERSION,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? 'data',
     discordApiUrl: e.DISCORD_API_URL,
@@ -156,6 +218,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     apiTimeoutMs: e.API_TIMEOUT_MS,
     identityTtlMs: e.IDENTITY_TTL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    awards: Object.freeze({
+      recoveryIntervalMs: e.AWARD_RECOVERY_INTERVAL_MS,
+      resendGapMs: e.AWARD_RESEND_GAP_MS,
+      settleDelaysMs: Object.freeze(e.AWARD_SETTLE_DELAYS_MS),
+    }),
     shardCount: e.SHARD_COUNT,
     shardIds: Object.freeze(e.SHARD_IDS),
     assets: Object.freeze({
@@ -163,10 +230,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedTypes: Object.freeze(e.ASSET_ALLOWED_TYPES),
       allowedHosts: Object.freeze(e.ASSET_ALLOWED_HOSTS),
     }),
+    // Loopback by default: on a bare host only local processes (a reverse proxy, Prometheus) reach
+    // it. The Docker image sets 0.0.0.0, where the container network decides who gets in.
+    http: e.HTTP_PORT === undefined ? undefined : Object.freeze({ port: e.HTTP_PORT, host: e.HTTP_HOST ?? '127.0.0.1' }),
+    metricsToken: e.METRICS_TOKEN,
   });
+}
+
+function guildCompanyMap(pairs: ReadonlyArray<{ guildId: string; companyId: string }>): ReadonlyMap<string, readonly string[]> {
+  const map = new Map<string, string[]>();
+  for (const { guildId, companyId } of pairs) {
+    const list = map.get(guildId) ?? [];
+    if (!list.includes(companyId)) list.push(companyId);
+    map.set(guildId, list);
+  }
+  return map;
 }
 
 /** The values that must never reach a log line or a reply. */
 export function secretsOf(config: Config): string[] {
-  return [config.discordToken, config.valentinaApiKey].filter((s) => s.length >= 6);
+  return [config.discordToken, config.valentinaApiKey, config.metricsToken ?? ''].filter((s) => s.length >= 6);
 }

@@ -11,6 +11,8 @@ import type { ChartRenderer } from './render/chart/chart-renderer.js';
 import type { AttachmentDownloader } from './domain/attachment-download.js';
 import type { NoteBook } from './domain/notes.js';
 import type { AwardService } from './domain/awards/award-service.js';
+import type { InteractionTelemetry } from './discord/interaction-telemetry.js';
+import type { StatusBoard } from './domain/status-board.js';
 import type { CampaignDefaults } from './domain/campaign-defaults.js';
 import type { CommandMentions } from './discord/command-mentions.js';
 
@@ -19,6 +21,8 @@ export type RegisteredHook = (event: { guildId: string; companyId: string; user:
 
 export interface Clock {
   now(): number;
+  /** Waits (tests inject a fast one); a real timer when absent. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** Everything a handler may use, built once in src/main.ts. */
@@ -48,4 +52,8 @@ export interface Deps {
   onRegistered?: RegisteredHook;
   /** Posts approval cards and turns them into receipts; absent when there is no Discord client. */
   approvals?: ApprovalAnnouncer;
+  /** Told about every finished interaction (metrics); absent when the HTTP listener is off. */
+  telemetry?: InteractionTelemetry;
+  /** What /setup status reports: start time, the last award recovery, API latency. */
+  status?: StatusBoard;
 }

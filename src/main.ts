@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
-import type { Store } from './store/types.js';
 import { IdentityService } from './domain/identity.js';
 import { GuildContextService } from './domain/guild-context.js';
 import { CampaignDefaults } from './domain/campaign-defaults.js';
@@ -19,11 +20,19 @@ import { ChartRenderer } from './render/chart/chart-renderer.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
+import { identityConflictPoster } from './discord/identity-conflict-poster.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
-import { recoverPendingAwards } from '../commands/xp/recovery.js';
+import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
+import { ApiLiveness } from './domain/api-liveness.js';
+import { StatusBoard } from './domain/status-board.js';
+import { readBotVersion } from './version.js';
+import { HttpServer } from './http/server.js';
+import { createMetrics } from './http/metrics.js';
+import { Readiness } from './http/readiness.js';
+import { opsRoutes } from './http/ops-routes.js';
 
 export interface BotHandle {
   config: Config;
@@ -32,6 +41,8 @@ export interface BotHandle {
   router: Router;
   /** Resolves once the gateway is READY (with start-up time and RSS logged). */
   ready: Promise<void>;
+  /** The health, metrics and sign-in listener, when HTTP_PORT is set. */
+  http: HttpServer | undefined;
   stop(reason?: string): Promise<void>;
 }
 
@@ -48,12 +59,29 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
-  const api = new ValentinaClient({
+  const liveness = new ApiLiveness(clock.now);
+  // Read at scrape time only, once the client below exists.
+  const metrics =
+    config.http === undefined
+      ? undefined
+      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
+  // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
+  const api = await ValentinaClient.connect({
+    observer: {
+      onAttempt(event) {
+        liveness.onAttempt(event);
+        metrics?.api.onAttempt(event);
+      },
+    },
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
+    apiVersion: config.valentinaApiVersion,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
   const deps: Deps = {
     config,
@@ -62,22 +90,34 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     store,
     clock,
     identity: new IdentityService(api, store.memberLinks, { ttlMs: config.identityTtlMs, now: clock.now, log: log.child({ module: 'identity' }) }),
-    guilds: new GuildContextService(store.guildSettings, config.defaultCompanyId, clock.now),
+    guilds: new GuildContextService(store.guildSettings, { defaultCompanyId: config.defaultCompanyId, guildCompanies: config.guildCompanies }, clock.now),
     directory: new CompanyDirectory(api, clock.now, log.child({ module: 'directory' })),
     quickrolls: new QuickrollCatalog(api, clock.now, log.child({ module: 'quickrolls' })),
     attachments: new AttachmentDownloader(config.assets),
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
-    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' })),
+    awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' }), {
+      // Names this process in the journal's leases; readable in the database when debugging.
+      owner: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+      // Renewed while a call runs; after a crash, another process waits this long (more than the
+      // resend gap, during which the dead process's last request may still be running).
+      leaseMs: config.awards.resendGapMs + 5_000,
+      resendGapMs: config.awards.resendGapMs,
+      delaysMs: config.awards.settleDelaysMs,
+    }),
+    status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
+    ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
     campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
     commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
   };
-  const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds });
+  const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds, applicationId: config.discordApplicationId });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
   deps.approvals = approvals;
   deps.onRegistered = approvals.announce;
   // Awards Valentina confirms late get their receipt and audit post from here.
   deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
+  // Discord ids on two approved users are told to the admins of the guilds bound to the company.
+  deps.identity.onConflict(identityConflictPoster(client, deps));
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
@@ -90,14 +130,35 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (c) => {
       log.info(
-        { user: c.user.tag, guilds: c.guilds.cache.size, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
+        { user: c.user.tag, guilds: c.guilds.cache.size, apiVersion: api.apiVersion, startupMs: Math.round(performance.now() - startedAt), processUptimeMs: Math.round(process.uptime() * 1000), rssMb: Math.round(process.memoryUsage().rss / 1e6) },
         'ready',
       );
       resolve();
     });
   });
-  // Awards a crash left pending are finished once the gateway has told us which guilds are ours.
-  void ready.then(() => recoverPendingAwards(client, deps)).catch((err: unknown) => log.error({ err }, 'award recovery failed'));
+  // Awards a crash or another process left pending are finished once the gateway has told us
+  // which guilds are ours, and then periodically.
+  let recovery: RecoveryLoop | undefined;
+  void ready.then(() => {
+    if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
+  });
+
+  // Listening before login: orchestrators see /readyz fail while the gateway is not READY.
+  let http: HttpServer | undefined;
+  if (config.http !== undefined && metrics !== undefined) {
+    http = new HttpServer({ host: config.http.host, port: config.http.port, log: log.child({ module: 'http' }) });
+    const readiness = new Readiness({
+      shards: () => shardStates(client),
+      pingStore: () => store.ping(),
+      valentinaAnsweredWithin: (ms) => liveness.answeredWithin(ms),
+      async probeValentina() {
+        const health = await api.system().health();
+        if (health.database_status !== 'online') throw new Error('Valentina reports its database offline');
+      },
+    });
+    for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
+    await http.listen();
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => {
@@ -105,28 +166,57 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       accepting = false;
       log.info({ reason, inFlight: router.inFlight }, 'shutting down');
       const drained = await Promise.race([
-        // Background award settles stop too; what they leave pending, start-up recovery finishes.
-        Promise.all([router.drain(), deps.awards.dispose()]).then(() => true),
+        // Background award settles stop too; what they leave pending, another process's recovery
+        // (or this bot's next start) finishes.
+        Promise.all([router.drain(), recovery?.stop()]).then(() => deps.awards.dispose()).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownTimeoutMs).unref()),
-      ]);
+      ]).catch((err: unknown) => {
+        log.warn({ err }, 'draining failed');
+        return false;
+      });
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
-      await client.destroy();
-      await deps.charts.close();
-      await closeQuietly(store, log);
+      // Each step is bounded and isolated: one that rejects or hangs must not keep the rest open.
+      await stopStep(log, 'http listener', async () => http?.close());
+      await stopStep(log, 'discord client', () => client.destroy());
+      await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'store', () => store.close());
       log.info('stopped');
     })();
     return stopping;
   };
 
-  await client.login(config.discordToken);
-  return { config, deps, client, router, ready, stop };
+  try {
+    await client.login(config.discordToken);
+  } catch (err) {
+    await http?.close();
+    throw err;
+  }
+  return { config, deps, client, router, ready, http, stop };
 }
 
-async function closeQuietly(store: Store, log: Logger): Promise<void> {
+/** Every gateway shard of this process: READY or not, and its heartbeat round trip. */
+function shardStates(client: Client): Array<{ id: number; ready: boolean; pingMs: number }> {
+  return [...client.ws.shards.values()].map((s) => ({ id: s.id, ready: s.status === Status.Ready, pingMs: s.ping }));
+}
+
+/** How long one shutdown step may take before the bot moves on. */
+const STOP_STEP_MS = 5_000;
+
+async function stopStep(log: Logger, name: string, step: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await store.close();
+    const done = await Promise.race([
+      step().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), STOP_STEP_MS);
+        timer.unref();
+      }),
+    ]);
+    if (!done) log.warn({ step: name, timeoutMs: STOP_STEP_MS }, 'shutdown step timed out');
   } catch (err) {
-    log.warn({ err }, 'store close failed');
+    log.warn({ err, step: name }, 'shutdown step failed');
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -145,7 +235,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => bot.deps.log.error({ err }, 'unhandled rejection'));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void bot.stop(signal).then(() => process.exit(0));
+      void bot.stop(signal).finally(() => process.exit(0));
     });
   }
 }

@@ -3,13 +3,14 @@ import { Events } from 'discord.js';
 import { serveParent } from '../bot/ipc.js';
 import { createBareBot } from './bare-bot.js';
 
-const startedAt = performance.now();
 const token = process.env.DISCORD_TOKEN;
 if (token === undefined || token === '') throw new Error('DISCORD_TOKEN is required');
-const bare = createBareBot({ apiUrl: process.env.DISCORD_API_URL });
+const bare = createBareBot({ apiUrl: process.env.DISCORD_API_URL, valentinaUrl: process.env.VALENTINA_API_URL, valentinaKey: process.env.VALENTINA_API_KEY });
 const ready = new Promise<void>((resolve) => bare.client.once(Events.ClientReady, () => resolve()));
 await bare.client.login(token);
 await ready;
+// performance.now() counts from process start: module loading is part of start-up.
+const startupMs = performance.now();
 await serveParent(
   {
     inFlight: () => bare.inFlight,
@@ -19,5 +20,5 @@ await serveParent(
     }),
     stop: () => bare.client.destroy(),
   },
-  performance.now() - startedAt,
+  startupMs,
 );

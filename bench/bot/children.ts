@@ -2,7 +2,7 @@
  * Starts a measured bot in its own process (so its RSS and CPU are its own, apart from the fakes
  * and the load generator in the parent) and talks to it over IPC.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,24 @@ import { ChildMessageSchema, type ChildMessage, type ParentMessage, type Probe }
 
 export type BotKind = 'bot' | 'bare';
 
-const ENTRIES: Record<BotKind, string> = {
-  bot: fileURLToPath(new URL('./bot-child.ts', import.meta.url)),
-  bare: fileURLToPath(new URL('../baseline/bare-child.ts', import.meta.url)),
-};
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The compiled entries (`tsc -p tsconfig.bench.json`: the production build plus these two), run with plain node. */
+const ENTRIES: Record<BotKind, string> = {
+  bot: join(REPO_ROOT, 'dist/bench/bot/bot-child.js'),
+  bare: join(REPO_ROOT, 'dist/bench/baseline/bare-child.js'),
+};
+/** As the Dockerfile runs the bot (NODE_OPTIONS=--enable-source-maps), plus --expose-gc for the probes. */
+const NODE_FLAGS = ['--expose-gc', '--enable-source-maps'];
 const OUTPUT_KEEP = 64 * 1024;
+
+/**
+ * Compiles the production build (`tsconfig.build.json`: src and commands) and the two child entries
+ * into dist/, with the compiler options of `npm run build` (tsconfig.bench.json extends it).
+ */
+export function buildForBench(): void {
+  const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.bench.json')], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
 
 export interface BenchChild {
   kind: BotKind;
@@ -23,7 +35,8 @@ export interface BenchChild {
   startupMs: number;
   /** Probe taken right after READY (after a forced gc). */
   atReady: Probe;
-  probe(opts?: { gc?: boolean }): Promise<Probe>;
+  /** `resetLoopDelay` starts the child's event-loop delay histogram afresh after this reading. */
+  probe(opts?: { gc?: boolean; resetLoopDelay?: boolean }): Promise<Probe>;
   /** Resolves when the child has nothing in flight (or after `timeoutMs`); returns the last count. */
   drain(timeoutMs: number): Promise<number>;
   stop(timeoutMs?: number): Promise<void>;
@@ -41,8 +54,8 @@ export async function startChild(kind: BotKind, env: Readonly<Record<string, str
   const logDir = process.env.BENCH_LOG_DIR;
   const child: ChildProcess = fork(ENTRIES[kind], [], {
     cwd: REPO_ROOT,
-    execArgv: ['--expose-gc', '--import', 'tsx', ...(profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BENCH_HEAP_SNAPSHOT: process.env.BENCH_HEAP_SNAPSHOT ?? '', ...env },
+    execArgv: [...NODE_FLAGS, ...(profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', BENCH_HEAP_SNAPSHOT: process.env.BENCH_HEAP_SNAPSHOT ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
@@ -117,7 +130,7 @@ export async function startChild(kind: BotKind, env: Readonly<Record<string, str
     atReady: ready.probe,
     async probe(opts = {}) {
       seq += 1;
-      return (await ask({ type: 'probe', seq, gc: opts.gc ?? false }, 'probe', 30_000)).probe;
+      return (await ask({ type: 'probe', seq, gc: opts.gc ?? false, resetLoopDelay: opts.resetLoopDelay ?? false }, 'probe', 30_000)).probe;
     },
     async drain(timeoutMs) {
       const deadline = performance.now() + timeoutMs;

@@ -5,11 +5,12 @@
  * the fake Discord forgets its session and the next bot is the only receiver).
  */
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { z } from 'zod';
 
 export const ParentMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('probe'), seq: z.number().int(), gc: z.boolean() }),
+  z.object({ type: z.literal('probe'), seq: z.number().int(), gc: z.boolean(), resetLoopDelay: z.boolean().optional() }),
   z.object({ type: z.literal('stop'), seq: z.number().int() }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;
@@ -26,6 +27,8 @@ export const ProbeSchema = z.object({
   cachedMembers: z.number().int(),
   /** CPU time the process has used (user + system), in milliseconds. */
   cpuMs: z.number(),
+  /** The child's event-loop delay since the last reset (ms): what held its loop, whoever it was. */
+  loopDelay: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
 });
 export type Probe = z.infer<typeof ProbeSchema>;
 
@@ -43,7 +46,10 @@ export interface ChildSelf {
   stop(): Promise<void>;
 }
 
-function takeProbe(self: ChildSelf, gc: boolean): Probe {
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
+function takeProbe(self: ChildSelf, gc: boolean, resetLoopDelay = false): Probe {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect !== undefined) {
     // Twice: the first pass finalizes, the second frees what the finalizers released.
@@ -67,6 +73,11 @@ function takeProbe(self: ChildSelf, gc: boolean): Probe {
       const cpu = process.cpuUsage();
       return (cpu.user + cpu.system) / 1000;
     })(),
+    loopDelay: (() => {
+      const figures = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      if (resetLoopDelay) loopDelay.reset();
+      return figures;
+    })(),
   };
 }
 
@@ -88,7 +99,7 @@ export async function serveParent(self: ChildSelf, startupMs: number): Promise<v
     if (!parsed.success) return;
     const message = parsed.data;
     if (message.type === 'probe') {
-      void send({ type: 'probe', seq: message.seq, probe: takeProbe(self, message.gc) });
+      void send({ type: 'probe', seq: message.seq, probe: takeProbe(self, message.gc, message.resetLoopDelay ?? false) });
       return;
     }
     void self

@@ -129,3 +129,28 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
     parentLoopDelayMaxMs: loopDelay.max / 1e6,
   };
 }
+
+export interface CompleteResult {
+  /** Injection (INTERACTION_CREATE sent) → the latest change to the answer the member saw, per answered interaction (ms). */
+  latencies: number[];
+  p50: number;
+  p99: number;
+  max: number;
+  /** Interactions with no visible answer (only a defer, or nothing) when read. */
+  unfinished: number;
+}
+
+/**
+ * Complete-answer latency of a run, read from the fake Discord's record of each interaction (whole
+ * milliseconds). Read it once the bot has drained, so every last edit is in.
+ */
+export function completeAnswers(result: LoadResult): CompleteResult {
+  const latencies: number[] = [];
+  let unfinished = 0;
+  for (const o of result.outcomes) {
+    const at = o.handle.answeredAt;
+    if (at === undefined || Number.isNaN(o.handle.dispatchedAt)) unfinished += 1;
+    else latencies.push(at - o.handle.dispatchedAt);
+  }
+  return { latencies, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: maxOf(latencies), unfinished };
+}

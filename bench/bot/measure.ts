@@ -2,7 +2,7 @@
 import type { InteractionHandle } from '../../test/fakes/discord/index.js';
 import type { RecordedRequest } from '../../test/fakes/valentina/index.js';
 import type { BenchChild } from './children.js';
-import { openLoop, type LoadResult, type Shot } from './load.js';
+import { completeAnswers, openLoop, type CompleteResult, type LoadResult, type Shot } from './load.js';
 import type { Mix, ShotKind } from './mix.js';
 import type { BenchWorld, BigGuild } from './world.js';
 
@@ -187,6 +187,8 @@ export interface ThroughputStep {
   clean: boolean;
   /** Interactions still running 5 s after the step's last acknowledgement (edits behind the REST limiter). */
   unfinished: number;
+  /** Complete answers, read after those 5 s. */
+  complete: CompleteResult;
 }
 
 /** Steps the rate up, `seconds` per step, stopping after the first step with a missed acknowledgement. */
@@ -196,7 +198,7 @@ export async function throughput(child: BenchChild, mix: Mix, opts: { rates: rea
     const result = await openLoop({ ratePerSec: rate, count: Math.round(rate * opts.seconds), next: (i) => mix.shot(i) });
     // Acknowledgements are in; what is still running (edits behind the REST limiter) may finish first.
     const unfinished = await child.drain(5_000);
-    const step = { rate, result, clean: result.misses === 0, unfinished };
+    const step = { rate, result, clean: result.misses === 0, unfinished, complete: completeAnswers(result) };
     steps.push(step);
     opts.onStep?.(step);
     if (!step.clean) break;

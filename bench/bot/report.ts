@@ -31,22 +31,40 @@ export function ratio(ours: number, bare: number): string {
   return `${(ours / bare).toFixed(2)}×`;
 }
 
+/** Median of the finite values (NaN for none). */
+export function median(values: readonly number[]): number {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return Number.NaN;
+  const sorted = [...finite].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** `min–max of n` of per-run ratios, or '' when there is one run or none. */
+export function spread(ratios: readonly number[]): string {
+  const finite = ratios.filter((v) => Number.isFinite(v));
+  if (finite.length < 2) return finite.length === 1 ? '1 run' : '';
+  return `${Math.min(...finite).toFixed(2)}–${Math.max(...finite).toFixed(2)}× (${finite.length} runs)`;
+}
+
 export interface Row {
   figure: string;
   ours: string;
   bare: string;
   ratio: string;
+  /** Per-run ratios' range and count. */
+  spread: string;
   target: string;
   /** 'yes', 'NO', or '' when the figure has no target. */
   met: string;
 }
 
-export const section = (title: string): Row => ({ figure: title, ours: '', bare: '', ratio: '', target: '', met: '' });
+export const section = (title: string): Row => ({ figure: title, ours: '', bare: '', ratio: '', spread: '', target: '', met: '' });
 
 /** A fixed-width table; numeric-looking cells are right-aligned. */
 export function formatTable(rows: readonly Row[]): string {
-  const header: Row = { figure: 'figure', ours: 'bot', bare: 'bare discord.js', ratio: 'ratio', target: 'target', met: 'met' };
-  const keys: Array<keyof Row> = ['figure', 'ours', 'bare', 'ratio', 'target', 'met'];
+  const header: Row = { figure: 'figure', ours: 'bot', bare: 'bare discord.js', ratio: 'ratio', spread: 'spread of ratios', target: 'target', met: 'met' };
+  const keys: Array<keyof Row> = ['figure', 'ours', 'bare', 'ratio', 'spread', 'target', 'met'];
   const all = [header, ...rows];
   const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
   const numeric = /^[-+]?[\d.,]+(\s?[%×a-zA-Z/]*)?$/;

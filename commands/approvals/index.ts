@@ -13,19 +13,22 @@ import { requireActor, requireRole, type Actor } from '../../src/discord/guards.
 import {
   alreadyHandledMessage,
   decideApproval,
+  linkedElsewhere,
+  LinkedElsewhereError,
   listPending,
   loadMergeTarget,
   loadPending,
   mergeScore,
   rankMergeCandidates,
   type ApprovalDecision,
+  type ApprovalReceipt,
 } from '../../src/domain/approvals.js';
 import { AlreadyHandledError, NotFoundInputError } from '../../src/domain/errors.js';
 import { displayName } from '../../src/domain/members.js';
 import { userChoices } from '../../src/domain/user-admin.js';
 import type { Deps } from '../../src/deps.js';
 import { renderApprovalCard, type RenderedMessage } from '../../src/render/approval-card.js';
-import { renderMergeConfirm, renderMergePicker } from '../../src/render/approval-merge.js';
+import { renderMergeAdminConfirm, renderMergeConfirm, renderMergePicker } from '../../src/render/approval-merge.js';
 import { renderApprovalQueue } from '../../src/render/approval-queue.js';
 import { renderApprovalReceipt, renderApprovalReceiptEmbed } from '../../src/render/approval-receipt.js';
 import { renderNoticeEmbed } from '../../src/render/error-embed.js';
@@ -34,7 +37,10 @@ import {
   apiId,
   approveId,
   cardIds,
+  decodeExpiry,
   denyId,
+  encodeExpiry,
+  mergeAdminId,
   mergeFindId,
   mergeId,
   mergeNoId,
@@ -65,6 +71,9 @@ const definitions = [
   },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
 
+/** How long the explicit confirm of a merge into an ADMIN user stays usable. */
+const ADMIN_MERGE_CONFIRM_MS = 2 * 60_000;
+
 /** The card posted to the approvals channel (the announcer calls this). */
 export function approvalCardMessage(user: User): RenderedMessage {
   return renderApprovalCard(user, cardIds(user.id, 'c'));
@@ -85,12 +94,15 @@ function messageIdOf(interaction: ComponentInteraction): string | undefined {
 async function queuePage(deps: Deps, actor: Actor, index: number, owner: string, notice?: RenderedMessage['embeds'][number]): Promise<RenderedMessage> {
   const pending = await listPending(deps, actor.companyId, actor.link.userId);
   const at = Math.min(Math.max(0, index), Math.max(0, pending.length - 1));
+  const current = pending[at];
+  const linked = current === undefined ? null : await linkedElsewhere(deps, actor.companyId, current);
   return renderApprovalQueue(
     pending,
     at,
-    (u) => cardIds(u.id, String(at)),
+    (u) => cardIds(u.id, String(at), linked?.id),
     { prev: pageId.encode([String(Math.max(0, at - 1))], owner), next: pageId.encode([String(at + 1)], owner) },
     notice,
+    linked,
   );
 }
 
@@ -108,14 +120,29 @@ async function openPending(deps: Deps, actor: Actor, userId: string): Promise<Us
 async function decide(interaction: ComponentInteraction, userId: string, decision: ApprovalDecision, from: string, ctx: HandlerContext): Promise<void> {
   const { deps, respond } = ctx;
   const actor = await requireAdmin(deps, interaction);
-  const receipt = await decideApproval(deps, {
-    guildId: actor.guildId,
-    companyId: actor.companyId,
-    actor: { userId: actor.link.userId, discordId: interaction.user.id },
-    pendingUserId: userId,
-    decision,
-    idempotencyKey: interaction.id,
-  });
+  let receipt: ApprovalReceipt;
+  try {
+    receipt = await decideApproval(deps, {
+      guildId: actor.guildId,
+      companyId: actor.companyId,
+      actor: { userId: actor.link.userId, discordId: interaction.user.id },
+      pendingUserId: userId,
+      decision,
+      idempotencyKey: interaction.id,
+    });
+  } catch (err) {
+    // An old card (or page) offered Approve for a member who already acts as another user:
+    // it now offers Merge instead, and the boundary says why privately.
+    if (err instanceof LinkedElsewhereError) {
+      const pending = await loadPending(deps, actor.companyId, userId);
+      await respond.update(
+        from === 'c'
+          ? renderApprovalCard(pending, cardIds(pending.id, 'c', err.linkedUser.id), undefined, err.linkedUser)
+          : await queuePage(deps, actor, Number(from), interaction.user.id),
+      );
+    }
+    throw err;
+  }
   const view = renderApprovalReceipt(receipt);
   const here = messageIdOf(interaction);
   if (receipt.card !== null && receipt.card.messageId !== here) await deps.approvals?.settle(receipt.card, view);
@@ -148,7 +175,8 @@ function searchModal(pendingUserId: string, owner: string): ModalComponentData {
 
 async function mergePicker(deps: Deps, actor: Actor, pendingUserId: string, owner: string, query: string): Promise<RenderedMessage> {
   const pending = await openPending(deps, actor, pendingUserId);
-  const users = await deps.directory.listUsers(actor.companyId);
+  // The acting admin's own user is never a merge target (it would move their rights to another account).
+  const users = (await deps.directory.listUsers(actor.companyId)).filter((u) => u.id !== actor.link.userId);
   return renderMergePicker(
     pending,
     rankMergeCandidates(pending, users, query),
@@ -159,7 +187,7 @@ async function mergePicker(deps: Deps, actor: Actor, pendingUserId: string, owne
 
 async function mergeConfirm(deps: Deps, actor: Actor, pendingUserId: string, primaryUserId: string, owner: string): Promise<RenderedMessage> {
   const pending = await openPending(deps, actor, pendingUserId);
-  const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId);
+  const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId, actor.link.userId);
   return renderMergeConfirm(pending, primary, { confirm: mergeOkId.encode([pending.id, primary.id], owner), cancel: mergeNoId.encode([], owner) });
 }
 
@@ -204,7 +232,7 @@ export const approvals: CommandModule = {
         const actor = await requireAdmin(deps, interaction);
         const users = await deps.directory.listUsers(actor.companyId);
         const pending = users.find((u) => u.id === interaction.options.getString('pending', false));
-        const approved = users.filter((u) => u.role !== 'UNAPPROVED');
+        const approved = users.filter((u) => u.role !== 'UNAPPROVED' && u.id !== actor.link.userId);
         // Once the registration is chosen, its likeliest duplicates come first.
         const ordered = pending === undefined ? approved : [...approved].sort((a, b) => mergeScore(pending, b) - mergeScore(pending, a));
         return userChoices(ordered, interaction.options.getFocused(), (u) => `${displayName(u)} · ${u.email ?? 'no email'}`);
@@ -260,7 +288,30 @@ export const approvals: CommandModule = {
     }),
     componentRoute(mergeOkId, {
       ack: 'update',
-      run: (interaction, [userId, primaryUserId], ctx) => decide(interaction, userId, { kind: 'MERGE', primaryUserId }, 'c', ctx),
+      async run(interaction, [userId, primaryUserId], ctx) {
+        const { deps, respond } = ctx;
+        const actor = await requireAdmin(deps, interaction);
+        const pending = await openPending(deps, actor, userId);
+        const primary = await loadMergeTarget(deps, actor.companyId, pending, primaryUserId, actor.link.userId);
+        if (primary.role !== 'ADMIN') return decide(interaction, userId, { kind: 'MERGE', primaryUserId }, 'c', ctx);
+        // Into an ADMIN: a second, explicit and expiring confirm, privately when pressed on the channel card.
+        const expiresAt = deps.clock.now() + ADMIN_MERGE_CONFIRM_MS;
+        const owner = interaction.user.id;
+        const prompt = renderMergeAdminConfirm(pending, primary, { confirm: mergeAdminId.encode([pending.id, primary.id, encodeExpiry(expiresAt)], owner), cancel: mergeNoId.encode([], owner) }, expiresAt);
+        const card = await deps.store.approvalCards.get(actor.guildId, userId);
+        if (card !== null && card.messageId !== '' && card.messageId === messageIdOf(interaction)) await respond.whisper(prompt);
+        else await respond.update(prompt);
+      },
+    }),
+    componentRoute(mergeAdminId, {
+      ack: 'update',
+      async run(interaction, [userId, primaryUserId, expiry], ctx) {
+        if (ctx.deps.clock.now() > decodeExpiry(expiry)) {
+          await ctx.respond.update({ embeds: [renderNoticeEmbed('Merge not done', 'That confirm expired. Nothing changed; open the merge again if you still want it.', COLORS.neutral)], components: [] });
+          return;
+        }
+        await decide(interaction, userId, { kind: 'MERGE', primaryUserId, adminConfirmed: true }, 'c', ctx);
+      },
     }),
     componentRoute(mergeNoId, {
       ack: 'update',

@@ -7,7 +7,7 @@ import {
 import type { CommandModule } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
 import { identityOf } from '../../src/discord/member-identity.js';
-import { companyNeedsFirstAdmin } from '../../src/domain/admin-bootstrap.js';
+import { mayBootstrapAdmin } from '../../src/domain/admin-bootstrap.js';
 import { matchChoices } from '../../src/domain/directory.js';
 import { InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../../src/domain/errors.js';
 import { displayName, linkMember } from '../../src/domain/members.js';
@@ -52,7 +52,7 @@ export const link: CommandModule = {
           interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true &&
           member.id === interaction.user.id &&
           target.role === 'ADMIN' &&
-          (await companyNeedsFirstAdmin(deps.directory, companyId))
+          (await mayBootstrapAdmin(deps, guildId, companyId))
         ) {
           // First-run: the server manager claims the company's first admin user for themselves.
           requestingUserId = target.id;
@@ -64,7 +64,7 @@ export const link: CommandModule = {
           );
         }
         const { user, previousUserId } = await linkMember(deps, companyId, requestingUserId, target.id, identityOf(member), `link:${interaction.id}`);
-        const previous = previousUserId === null ? '' : `\nThey were linked to another user before; that link was replaced.`;
+        const previous = previousUserId === null ? '' : `\nTheir Discord account was taken off the user they were linked to before, so only this user carries it now.`;
         await respond.send({
           embeds: [renderNoticeEmbed('Linked', `<@${member.id}> now acts as **${displayName(user)}** (${roleLabel(user.role)}).${previous}`, COLORS.success)],
         });
@@ -80,7 +80,7 @@ export const link: CommandModule = {
         const self = await deps.identity.resolve(companyId, interaction.user.id);
         const mayLink =
           self?.role === 'ADMIN' ||
-          (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true && (await companyNeedsFirstAdmin(deps.directory, companyId)));
+          (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true && (await mayBootstrapAdmin(deps, guildId, companyId)));
         if (!mayLink) return [];
         const users = await deps.directory.listUsers(companyId);
         const query = interaction.options.getFocused();

@@ -4,6 +4,7 @@ import { componentRoute, type CommandModule } from '../../src/discord/command.js
 import { defineComponentId } from '../../src/discord/custom-id.js';
 import { requireGuildId } from '../../src/discord/guards.js';
 import { identityOf } from '../../src/discord/member-identity.js';
+import { DiscordIdConflictError } from '../../src/domain/errors.js';
 import { AlreadyRegisteredError, parseRegistration, registerMember } from '../../src/domain/members.js';
 import { renderNoticeEmbed } from '../../src/render/error-embed.js';
 import { COLORS } from '../../src/render/theme.js';
@@ -53,6 +54,7 @@ export const register: CommandModule = {
           new Promise<undefined>((r) => setTimeout(() => r(undefined), PRECHECK_BUDGET_MS).unref()),
         ]);
         if (existing) throw new AlreadyRegisteredError(existing.role);
+        if (existing === null && deps.identity.conflictFor(companyId, interaction.user.id) !== null) throw new DiscordIdConflictError();
         await respond.showModal(registrationModal(interaction.user.id));
       },
     },

@@ -8,13 +8,15 @@ import {
 } from 'discord.js';
 import type { CommandModule, HandlerContext } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
-import { companyNeedsFirstAdmin } from '../../src/domain/admin-bootstrap.js';
+import { mayBootstrapAdmin } from '../../src/domain/admin-bootstrap.js';
+import { bindCompany, companyChoices } from '../../src/domain/company-binding.js';
 import { matchChoices } from '../../src/domain/directory.js';
-import { InvalidInputError, NotFoundInputError, PermissionDeniedError, NoCompanyError } from '../../src/domain/errors.js';
+import { InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../../src/domain/errors.js';
 import { roleLabel } from '../../src/domain/roles.js';
 import type { Deps } from '../../src/deps.js';
 import { renderSettingsEmbed } from '../../src/render/settings-embed.js';
 import type { GuildSettings, XpPolicy } from '../../src/store/types.js';
+import { statusRoute } from './status.js';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 const MAX_AWARD_LIMIT = 10_000;
@@ -84,13 +86,15 @@ const definitions = [
           { name: 'max-award', description: `Largest amount one award may carry (1-${MAX_AWARD_LIMIT})`, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: MAX_AWARD_LIMIT },
         ],
       },
+      { name: 'status', description: "The bot's health: version, Valentina, pending awards, shards, uptime", type: ApplicationCommandOptionType.Subcommand },
     ],
   },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
 
 /**
- * Manage Server always; once a company is bound, also a link to one of its ADMIN users
- * (unless the company has no admin with a Discord profile yet: the first-run case).
+ * Manage Server always; once a company is bound, also a link to one of its ADMIN users (unless
+ * the operator bound that company to this guild and it has no admin with a Discord profile yet:
+ * the first-run case).
  */
 async function requireSetupRights(deps: Deps, interaction: ChatInputCommandInteraction): Promise<{ guildId: string; settings: GuildSettings }> {
   const guildId = requireGuildId(interaction);
@@ -98,10 +102,10 @@ async function requireSetupRights(deps: Deps, interaction: ChatInputCommandInter
     throw new PermissionDeniedError('change the bot settings', 'You need Discord\'s **Manage Server** permission.');
   }
   const settings = await deps.guilds.settings(guildId);
-  const companyId = settings.companyId ?? deps.config.defaultCompanyId;
-  if (companyId !== undefined && companyId !== null) {
+  const companyId = deps.guilds.companyOf(settings);
+  if (companyId !== null) {
     const link = await deps.identity.resolve(companyId, interaction.user.id);
-    if (link?.role !== 'ADMIN' && !(await companyNeedsFirstAdmin(deps.directory, companyId))) {
+    if (link?.role !== 'ADMIN' && !(await mayBootstrapAdmin(deps, guildId, companyId))) {
       const you = link === null ? 'you are not linked' : `you are ${roleLabel(link.role)}`;
       throw new PermissionDeniedError('change the bot settings', `Once a company is bound, only members linked to an ADMIN user may; ${you}.`);
     }
@@ -110,7 +114,7 @@ async function requireSetupRights(deps: Deps, interaction: ChatInputCommandInter
 }
 
 async function showSettings(deps: Deps, guildId: string, ctx: HandlerContext, settings: GuildSettings, userId: string): Promise<void> {
-  const companyId = settings.companyId ?? deps.config.defaultCompanyId ?? null;
+  const companyId = deps.guilds.companyOf(settings);
   let companyName: string | null = null;
   let companyXpPermission: string | null = null;
   let campaignName: string | null = null;
@@ -125,7 +129,7 @@ async function showSettings(deps: Deps, guildId: string, ctx: HandlerContext, se
   }
   const categoryCampaigns = companyId === null ? [] : await categoryLines(deps, guildId, companyId, userId);
   await ctx.respond.send({
-    embeds: [renderSettingsEmbed({ settings, companyName, companyFromDefault: settings.companyId === null && companyId !== null, campaignName, companyXpPermission, categoryCampaigns })],
+    embeds: [renderSettingsEmbed({ settings, companyName, companyFromDefault: companyId !== null && companyId !== settings.companyId, campaignName, companyXpPermission, categoryCampaigns })],
   });
   void guildId;
 }
@@ -144,6 +148,7 @@ export const setup: CommandModule = {
   namespace: 'setup',
   definitions,
   slash: {
+    'setup status': statusRoute,
     'setup show': {
       ack: 'ephemeral',
       async run(interaction, ctx) {
@@ -157,12 +162,7 @@ export const setup: CommandModule = {
       async run(interaction, ctx) {
         const { deps } = ctx;
         const { guildId } = await requireSetupRights(deps, interaction);
-        const companyId = interaction.options.getString('company', true).trim();
-        const companies = await deps.api.companies().listAll();
-        const company = companies.find((c) => c.id === companyId);
-        if (company === undefined) throw new NotFoundInputError('The bot\'s API key cannot see that company. Pick one from the list while typing.');
-        const settings = await deps.guilds.update(guildId, { companyId: company.id, defaultCampaignId: null });
-        await deps.identity.invalidateCompany(company.id);
+        const settings = await bindCompany(deps, guildId, interaction.options.getString('company', true).trim());
         await showSettings(deps, guildId, ctx, settings, interaction.user.id);
       },
     },
@@ -226,18 +226,15 @@ export const setup: CommandModule = {
   autocomplete: {
     'setup company#company': {
       async run(interaction, { deps }) {
-        // The companies the bot's key sees may belong to other groups: only server managers look.
+        // Only server managers look, and only at what the operator allows for this server.
         if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) !== true) return [];
-        const companies = await deps.api.companies().listAll();
-        return matchChoices(companies, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
+        return companyChoices(deps, requireGuildId(interaction), interaction.options.getFocused());
       },
     },
     'setup campaign#campaign': {
       async run(interaction, { deps }) {
         const guildId = requireGuildId(interaction);
-        const settings = await deps.guilds.settings(guildId);
-        const companyId = settings.companyId ?? deps.config.defaultCompanyId;
-        if (companyId === undefined || companyId === null) throw new NoCompanyError();
+        const { companyId } = await deps.guilds.require(guildId);
         const link = await deps.identity.resolve(companyId, interaction.user.id);
         if (link === null || link.role === 'UNAPPROVED') return [];
         const campaigns = await deps.directory.listCampaigns(companyId, link.userId);

@@ -130,7 +130,7 @@ export const stats: CommandModule = {
           const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `**${c}**`).join(' or ')}?` : ' Pick one from the list while typing.';
           throw new NotFoundInputError(`There is no campaign "${typed === '' ? campaignId : typed}" in this server's company.${hint}`);
         }
-        const summary = await campaignStatistics(deps.api, { companyId: actor.companyId, actingUserId: actor.link.userId, campaignId: campaign.id, subject: campaign.name, top });
+        const summary = await campaignStatistics(deps.api, { companyId: actor.companyId, actingUserId: actor.link.userId, viewerRole: actor.link.role, campaignId: campaign.id, subject: campaign.name, top });
         await answer(ctx, interaction.options.getBoolean('share') === true, await statsMessage(deps, summary));
       },
     },

@@ -19,6 +19,7 @@ import { retryRoutes } from './retry-routes.js';
 import { answerSingleAward, awardActor, campaignAutocomplete, originOf, sceneRoute, singleAwardRoute } from './shared.js';
 import { undoRoutes } from './undo-routes.js';
 import { ledgerRoutes, logRoute, showRoute } from './view-routes.js';
+import { exportRoute } from './export-route.js';
 
 export const AWARD_XP_MENU = 'Award XP';
 
@@ -66,6 +67,12 @@ const definitions = [
         type: ApplicationCommandOptionType.Subcommand,
         options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaignOption],
       },
+      {
+        name: 'export',
+        description: 'Download the XP ledger as a spreadsheet (CSV)',
+        type: ApplicationCommandOptionType.Subcommand,
+        options: [member('Whose ledger (default: yours; everyone for storytellers)', false), campaignOption],
+      },
     ],
   },
   { name: AWARD_XP_MENU, type: ApplicationCommandType.User, dm_permission: false },
@@ -97,6 +104,7 @@ export const xp: CommandModule = {
     'xp scene': sceneRoute('XP_ADD'),
     'xp show': showRoute,
     'xp log': logRoute,
+    'xp export': exportRoute,
   },
   autocomplete: {
     'xp award#campaign': campaignAutocomplete,
@@ -104,6 +112,7 @@ export const xp: CommandModule = {
     'xp scene#campaign': campaignAutocomplete,
     'xp show#campaign': campaignAutocomplete,
     'xp log#campaign': campaignAutocomplete,
+    'xp export#campaign': campaignAutocomplete,
   },
   userMenus: {
     [AWARD_XP_MENU]: {

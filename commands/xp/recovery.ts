@@ -4,12 +4,13 @@ import type { Deps } from '../../src/deps.js';
 import { renderAwardAudit } from '../../src/render/award-audit.js';
 
 /**
- * Finishes awards a crash or restart left PENDING (see AwardService.recover). Runs once the
- * gateway is ready, so it knows which guilds this process serves. Each outcome is logged and
- * posted to the guild's audit channel.
+ * Finishes awards a crash or restart left PENDING (see AwardService.recover): those whose lease
+ * ran out because their process stopped. Runs once the gateway is ready, so it knows which guilds
+ * this process serves. Each outcome is logged and posted to the guild's audit channel.
  */
 export async function recoverPendingAwards(client: Client, deps: Deps): Promise<void> {
   const reports = await deps.awards.recover({ ownsGuild: (guildId) => client.guilds.cache.has(guildId) });
+  deps.status?.recordRecovery(reports);
   if (reports.length === 0) return;
   deps.log.info(
     { applied: reports.filter((r) => r.outcome === 'applied').length, failed: reports.filter((r) => r.outcome !== 'applied').length },
@@ -20,4 +21,36 @@ export async function recoverPendingAwards(client: Client, deps: Deps): Promise<
     const campaignName = await deps.directory.campaignName(entry.companyId, entry.actorUserId, entry.campaignId);
     await postAudit(client, deps, entry.guildId, renderAwardAudit(outcome === 'applied' ? 'recovered' : 'recovery-failed', [entry], campaignName));
   }
+}
+
+export interface RecoveryLoop {
+  /** Stops the timer and waits for a pass that is running. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Recovery now and then every `intervalMs`: another process (a shard, or the old process of a
+ * rolling restart) may give awards up at any time, not only before this one started.
+ */
+export function startAwardRecovery(client: Client, deps: Deps, intervalMs: number): RecoveryLoop {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (stopped || running !== null) return;
+    running = recoverPendingAwards(client, deps)
+      .catch((err: unknown) => deps.log.error({ err }, 'award recovery failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -2,7 +2,9 @@ import { componentRoute, type ComponentRoute } from '../../src/discord/command.j
 import { postAudit } from '../../src/discord/audit.js';
 import { NotYoursError } from '../../src/discord/router.js';
 import type { Deps } from '../../src/deps.js';
+import { mayResend } from '../../src/domain/awards/award-service.js';
 import { confirmScene, loadScene, previewScene, retryScene, sceneEntries } from '../../src/domain/awards/scene.js';
+import { ExpiredError } from '../../src/domain/errors.js';
 import { undoExpiresAt } from '../../src/domain/awards/undo.js';
 import { renderAwardAudit } from '../../src/render/award-audit.js';
 import { renderSceneReceipt } from '../../src/render/award-receipt.js';
@@ -12,9 +14,10 @@ import type { AwardEntry } from '../../src/store/types.js';
 import { sceneCancelId, sceneConfirmId, scenePickId, sceneRetryId, undoSceneId } from './ids.js';
 import { awardActor, originOf, sceneIds } from './shared.js';
 
+/** Retry is offered only while some award may safely be sent again (refused, inside the replay window). */
 function receiptButtons(batchId: string, ownerDiscordId: string, entries: readonly AwardEntry[], now: number) {
   return {
-    retryId: sceneRetryId.encode([batchId], ownerDiscordId),
+    ...(entries.some((e) => mayResend(e, now)) ? { retryId: sceneRetryId.encode([batchId], ownerDiscordId) } : {}),
     ...(entries.length > 0 && now <= undoExpiresAt(entries) ? { undoId: undoSceneId.encode([batchId]) } : {}),
   };
 }
@@ -81,8 +84,19 @@ export const sceneRoutes: ComponentRoute[] = [
       const actor = await awardActor(deps, interaction);
       const [first] = await sceneEntries(deps, batchId);
       if (first !== undefined && first.actorDiscordId !== interaction.user.id) throw new NotYoursError();
-      const { entries, freshlyApplied } = await retryScene(deps, batchId, originOf(interaction));
       const campaignName = first === undefined ? '' : await deps.directory.campaignName(actor.companyId, actor.userId, first.campaignId);
+      let retried: Awaited<ReturnType<typeof retryScene>>;
+      try {
+        retried = await retryScene(deps, batchId, actor, originOf(interaction));
+      } catch (err) {
+        // A button past its window goes away, so nobody presses it again.
+        if (err instanceof ExpiredError && first !== undefined) {
+          const entries = await sceneEntries(deps, batchId);
+          await respond.update(renderSceneReceipt({ entries, campaignName, ...receiptButtons(batchId, interaction.user.id, entries, deps.clock.now()) }));
+        }
+        throw err;
+      }
+      const { entries, freshlyApplied } = retried;
       await respond.update(renderSceneReceipt({ entries, campaignName, ...receiptButtons(batchId, interaction.user.id, entries, deps.clock.now()) }));
       if (freshlyApplied.length > 0) await postAudit(interaction.client, deps, actor.guildId, renderAwardAudit('retry', freshlyApplied, campaignName));
     },

@@ -1,7 +1,8 @@
 import { ButtonStyle, ComponentType, type Interaction } from 'discord.js';
 import { componentRoute, type ComponentRoute, type HandlerContext } from '../../src/discord/command.js';
 import { postAudit } from '../../src/discord/audit.js';
-import type { AwardActor } from '../../src/domain/awards/award-context.js';
+import { inScope, type AwardActor } from '../../src/domain/awards/award-context.js';
+import { mayResend } from '../../src/domain/awards/award-service.js';
 import { sceneEntries } from '../../src/domain/awards/scene.js';
 import { planUndo, reversalOf, runUndo, singleUndoResult, type UndoPlan } from '../../src/domain/awards/undo.js';
 import { AlreadyHandledError, ExpiredError } from '../../src/domain/errors.js';
@@ -16,10 +17,11 @@ import { awardActor, originOf } from './shared.js';
 
 type Scope = 'e' | 's';
 
-async function entriesOf(ctx: HandlerContext, scope: Scope, id: string): Promise<AwardEntry[]> {
-  if (scope === 's') return sceneEntries(ctx.deps, id);
-  const entry = /^\d+$/.test(id) ? await ctx.deps.store.awards.get(Number(id)) : null;
-  return entry === null ? [] : [entry];
+/** The awards a button names, if they belong to this guild and its current company. */
+async function entriesOf(ctx: HandlerContext, scope: Scope, id: string, actor: AwardActor): Promise<AwardEntry[]> {
+  const entry = scope === 'e' && /^\d+$/.test(id) ? await ctx.deps.store.awards.get(Number(id)) : null;
+  const entries = scope === 's' ? await sceneEntries(ctx.deps, id) : entry === null ? [] : [entry];
+  return entries.every((e) => inScope(e, actor)) ? entries : [];
 }
 
 /** Checks the undo; past the window the buttons go away and the presser hears "expired". */
@@ -71,7 +73,7 @@ async function undoAndRender(ctx: HandlerContext, scope: Scope, id: string, plan
     entries,
     campaignName,
     // An undone scene offers no retry: that would award the failed ones after the undo.
-    ...(owner === undefined || allUndone ? {} : { retryId: sceneRetryId.encode([id], owner) }),
+    ...(owner === undefined || allUndone || !entries.some((e) => mayResend(e, deps.clock.now())) ? {} : { retryId: sceneRetryId.encode([id], owner) }),
     ...(allUndone ? { undone: { byDiscordId: actor.discordId, at: deps.clock.now() } } : { undoId: undoSceneId.encode([id]) }),
   });
   return { receipt, applied, problems };
@@ -119,7 +121,7 @@ async function askCoolPointConfirm(interaction: Interaction, ctx: HandlerContext
 /** Undo pressed on a receipt (single award or scene). */
 async function onUndoPressed(interaction: Interaction, ctx: HandlerContext, scope: Scope, id: string): Promise<void> {
   const actor = await awardActor(ctx.deps, interaction);
-  const plan = await planOrExpire(ctx, await entriesOf(ctx, scope, id), actor);
+  const plan = await planOrExpire(ctx, await entriesOf(ctx, scope, id, actor), actor);
   if (plan.coolPoints) {
     await askCoolPointConfirm(interaction, ctx, scope, id, plan);
     return;
@@ -142,7 +144,7 @@ export const undoRoutes: ComponentRoute[] = [
     ack: 'update',
     async run(interaction, [scope, id, receiptMessageId], ctx) {
       const actor = await awardActor(ctx.deps, interaction);
-      const plan = await planOrExpire(ctx, await entriesOf(ctx, scope, id), actor);
+      const plan = await planOrExpire(ctx, await entriesOf(ctx, scope, id, actor), actor);
       const done = await undoAndRender(ctx, scope, id, plan, actor);
       try {
         const channel = interaction.channelId === null ? null : await interaction.client.channels.fetch(interaction.channelId);

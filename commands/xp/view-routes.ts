@@ -10,7 +10,7 @@ import { ledgerPageId } from './ids.js';
 import { awardActor } from './shared.js';
 
 /** The member a view is about: the invoker, or (for storytellers and admins) anyone linked. */
-async function viewedMember(ctx: HandlerContext, actor: AwardActor, member: { id: string; bot: boolean } | null): Promise<{ userId: string; discordId: string }> {
+export async function viewedMember(ctx: HandlerContext, actor: AwardActor, member: { id: string; bot: boolean } | null): Promise<{ userId: string; discordId: string }> {
   if (member === null || member.id === actor.discordId) return { userId: actor.userId, discordId: actor.discordId };
   // Refuse before looking anyone up: a player learns nothing about other members.
   requireMayViewOthers(actor);

@@ -1,4 +1,5 @@
 import { RequestValidationError } from './errors.js';
+import { routeTemplate, type ApiObserver } from './observer.js';
 import { CampaignsService } from './services/campaigns.js';
 import { CharacterTraitsService } from './services/character-traits.js';
 import { CharactersService } from './services/characters.js';
@@ -7,9 +8,12 @@ import { DicerollsService } from './services/dicerolls.js';
 import type { ServiceContext } from './services/resource.js';
 import { SystemService } from './services/system.js';
 import { UsersService } from './services/users.js';
-import { Transport, type FetchLike, type ValentinaLogger } from './transport.js';
+import { Transport, type FetchLike, type TransportOptions, type ValentinaLogger } from './transport.js';
 import { RequestValidator } from './validate.js';
-import { V1_MARCH_2026, type WireProfile } from './wire.js';
+import { AuthService } from './services/auth.js';
+import { UserLookupService } from './services/user-lookup.js';
+import { profileForServerVersion, type ApiVersionSetting } from './detect-version.js';
+import { V1_MARCH_2026, WIRE_PROFILES, type ApiVersion, type WireProfile } from './wire.js';
 
 export interface ValentinaClientOptions {
   /** Server root, e.g. `https://api.valentina-noir.com` or `http://127.0.0.1:8000`; routes live under `/api/v1`. */
@@ -30,6 +34,13 @@ export interface ValentinaClientOptions {
   userAgent?: string;
   /** Wire conventions of the target API version; the March 2026 v1 API by default. */
   wire?: WireProfile;
+  /** Told about every HTTP attempt, labelled by route template (metrics, liveness). */
+  observer?: ApiObserver;
+}
+
+export interface ValentinaConnectOptions extends Omit<ValentinaClientOptions, 'wire'> {
+  /** `auto` (default) reads the server's version once; `v1`/`v2` force a profile without asking. */
+  apiVersion?: ApiVersionSetting;
 }
 
 const DEFAULT_USER_AGENT = 'valentina-discord-bot';
@@ -40,6 +51,20 @@ const DEFAULT_USER_AGENT = 'valentina-discord-bot';
  */
 export class ValentinaClient {
   readonly #ctx: ServiceContext;
+
+  /**
+   * Creates a client speaking the server's API generation. With `apiVersion: 'auto'` it reads
+   * `GET /api/v1/health` once (the route and its key check are the same on both generations) and
+   * picks v1 for 0.8–0.9, v2 for 0.15 and later; any other version throws ApiVersionError naming
+   * the version and `VALENTINA_API_VERSION`. Connection and auth failures propagate as usual.
+   */
+  static async connect(options: ValentinaConnectOptions): Promise<ValentinaClient> {
+    const { apiVersion = 'auto', ...clientOptions } = options;
+    if (apiVersion !== 'auto') return new ValentinaClient({ ...clientOptions, wire: WIRE_PROFILES[apiVersion] });
+    const probe = new ValentinaClient(clientOptions);
+    const health = await probe.system().health();
+    return new ValentinaClient({ ...clientOptions, wire: profileForServerVersion(health.version) });
+  }
 
   constructor(options: ValentinaClientOptions) {
     const wire = options.wire ?? V1_MARCH_2026;
@@ -61,8 +86,30 @@ export class ValentinaClient {
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      onAttempt: attemptHook(options.observer, wire),
+      deriveIdempotencyKey: (key, request) => wire.idempotencyKey(key, request),
     });
     this.#ctx = { transport, wire, validate: new RequestValidator(wire) };
+  }
+
+  /** The API generation this client speaks. */
+  get apiVersion(): ApiVersion {
+    return this.#ctx.wire.version;
+  }
+
+  /** The wire profile in use (capabilities, limits). */
+  get wire(): WireProfile {
+    return this.#ctx.wire;
+  }
+
+  /** Verified sign-in (`auth/identify`, v2 only). */
+  auth(companyId: string): AuthService {
+    return new AuthService(this.#ctx, companyId);
+  }
+
+  /** Users by Discord id or email across visible companies (v2: one call; v1: a documented walk). */
+  userLookup(): UserLookupService {
+    return new UserLookupService(this.#ctx);
   }
 
   /** Users of a company, and what hangs off a user (experience, assets, notes, quickrolls). */
@@ -96,6 +143,18 @@ export class ValentinaClient {
   system(): SystemService {
     return new SystemService(this.#ctx);
   }
+}
+
+function attemptHook(observer: ApiObserver | undefined, wire: WireProfile): TransportOptions['onAttempt'] {
+  if (observer === undefined) return undefined;
+  const isId = (segment: string) => wire.isValidId(decodeURIComponent(segment));
+  return (method, path, attempt, status, durationMs) => {
+    try {
+      observer.onAttempt({ operation: routeTemplate(method, path, isId), status, attempt, durationMs });
+    } catch {
+      // Metrics must never fail a request.
+    }
+  };
 }
 
 function checkBaseUrl(value: unknown): string {

@@ -4,12 +4,19 @@
  * ValentinaError (root of everything the client throws)
  * ├─ APIError                     the server answered with an error status
  * │  ├─ ValidationError 400       ├─ AuthenticationError 401   ├─ AuthorizationError 403
- * │  ├─ NotFoundError 404         ├─ ConflictError 409         ├─ RateLimitError 429
- * │  └─ ServerError ≥500          (other statuses, e.g. 413, are plain APIError)
+ * │  ├─ NotFoundError 404         ├─ ConflictError 409         ├─ UnprocessableEntityError 422
+ * │  ├─ RateLimitError 429        └─ ServerError ≥500          (other statuses, e.g. 413, are plain APIError)
  * ├─ APIConnectionError           no usable answer (network failure)
  * │  └─ APITimeoutError
  * ├─ RequestValidationError       refused before sending
+ * │  └─ IdGenerationMismatchError an id of the other API generation (ObjectId on v2, UUID on v1)
+ * ├─ UnsupportedOperationError    the server's API generation has no such operation
+ * ├─ ApiVersionError              start-up detection found a server version no profile speaks
  * └─ ResponseValidationError      a 2xx body that does not fit the schema
+ *
+ * v2 identity errors carry a machine-readable `code` (CONTRACT-v2 §1.7): TOKEN_VERIFICATION_FAILED
+ * and EMAIL_REQUIRED (422), PROVIDER_UNAVAILABLE (503), IDENTITY_ALREADY_LINKED and LAST_IDENTITY
+ * (409), IDENTITY_NOT_LINKED (404). v1 errors have none.
  *
  * No error carries request headers or the raw response body: the transport redacts the API key
  * from every string it puts here, and validation failures carry only zod's issue summary.
@@ -41,6 +48,7 @@ export interface APIErrorInit {
   requestId?: string | undefined;
   currentXp?: number | undefined;
   requiredXp?: number | undefined;
+  code?: string | undefined;
 }
 
 export class APIError extends ValentinaError {
@@ -58,6 +66,8 @@ export class APIError extends ValentinaError {
   /** Extension members of the not-enough-XP 400. */
   readonly currentXp: number | undefined;
   readonly requiredXp: number | undefined;
+  /** v2 identity errors: `TOKEN_VERIFICATION_FAILED`, `EMAIL_REQUIRED`, … (see IDENTITY_ERROR_CODES). */
+  readonly code: string | undefined;
 
   constructor(init: APIErrorInit) {
     const what = init.detail ?? init.title;
@@ -72,6 +82,7 @@ export class APIError extends ValentinaError {
     this.requestId = init.requestId;
     this.currentXp = init.currentXp;
     this.requiredXp = init.requiredXp;
+    this.code = init.code;
   }
 }
 
@@ -80,6 +91,8 @@ export class AuthenticationError extends APIError {}
 export class AuthorizationError extends APIError {}
 export class NotFoundError extends APIError {}
 export class ConflictError extends APIError {}
+/** 422: on v2, an identity token the provider refused or a sign-in without an email (see `code`). */
+export class UnprocessableEntityError extends APIError {}
 export class ServerError extends APIError {}
 
 export class RateLimitError extends APIError {
@@ -105,6 +118,8 @@ export function apiErrorFor(init: APIErrorInit & { retryAfterSeconds?: number | 
       return new NotFoundError(init);
     case 409:
       return new ConflictError(init);
+    case 422:
+      return new UnprocessableEntityError(init);
     case 429:
       return new RateLimitError(init);
     default:
@@ -123,13 +138,21 @@ export class APIConnectionError extends ValentinaError {
   readonly method: HttpMethod;
   readonly path: string;
   override readonly cause: ErrorCauseSummary | undefined;
+  /** True when the request cannot have reached the server (connection refused, name not resolved). */
+  readonly unsent: boolean;
 
-  constructor(init: { method: HttpMethod; path: string; cause?: ErrorCauseSummary | undefined; message?: string }) {
+  constructor(init: { method: HttpMethod; path: string; cause?: ErrorCauseSummary | undefined; message?: string; unsent?: boolean }) {
     const reason = init.cause === undefined ? '' : `: ${init.cause.message}${init.cause.code === undefined ? '' : ` (${init.cause.code})`}`;
     super(init.message ?? `${init.method} ${init.path} could not reach the Valentina API${reason}`);
     this.method = init.method;
     this.path = init.path;
     this.cause = init.cause;
+    this.unsent = init.unsent ?? false;
+  }
+
+  /** A write that may have reached the server without an answer: it may or may not have been applied. */
+  get ambiguousWrite(): boolean {
+    return this.method !== 'GET' && !this.unsent;
   }
 }
 
@@ -150,6 +173,62 @@ export class RequestValidationError extends ValentinaError {
   constructor(field: string, message: string) {
     super(message);
     this.field = field;
+  }
+}
+
+/** The `code` values of v2 identity errors (CONTRACT-v2 §1.7). */
+export const IDENTITY_ERROR_CODES = [
+  'TOKEN_VERIFICATION_FAILED',
+  'EMAIL_REQUIRED',
+  'PROVIDER_UNAVAILABLE',
+  'IDENTITY_ALREADY_LINKED',
+  'LAST_IDENTITY',
+  'IDENTITY_NOT_LINKED',
+] as const;
+export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
+
+/**
+ * An id of the other API generation: a v1 ObjectId given to a v2 client or a UUID given to a v1
+ * client. Thrown before sending, so a link stored before a server upgrade never reaches the new
+ * server; the caller re-resolves the user (e.g. by Discord id) instead.
+ */
+export class IdGenerationMismatchError extends RequestValidationError {
+  /** The generation the id belongs to. */
+  readonly idGeneration: 'v1' | 'v2';
+  /** The generation the client speaks. */
+  readonly clientGeneration: 'v1' | 'v2';
+
+  constructor(field: string, idGeneration: 'v1' | 'v2', clientGeneration: 'v1' | 'v2') {
+    super(field, `${field} is a ${idGeneration} id, but the server speaks the ${clientGeneration} API`);
+    this.idGeneration = idGeneration;
+    this.clientGeneration = clientGeneration;
+  }
+}
+
+/** The server's API generation has no such operation (e.g. `register` on v2, `identify` on v1). */
+export class UnsupportedOperationError extends ValentinaError {
+  readonly operation: string;
+  readonly apiVersion: 'v1' | 'v2';
+
+  constructor(operation: string, apiVersion: 'v1' | 'v2', hint?: string) {
+    super(`${operation} is not available on the Valentina ${apiVersion} API${hint === undefined ? '' : `; ${hint}`}`);
+    this.operation = operation;
+    this.apiVersion = apiVersion;
+  }
+}
+
+/** Start-up detection read a server version that neither wire profile speaks. */
+export class ApiVersionError extends ValentinaError {
+  /** The `version` the server reported, or undefined when it reported none. */
+  readonly found: string | undefined;
+
+  constructor(found: string | undefined) {
+    super(
+      `${found === undefined ? 'The Valentina server did not report its version' : `The Valentina server reports version ${found}`}, `
+        + 'which this bot cannot pick a wire profile for (0.8–0.9 speak v1, 0.15 and later speak v2). '
+        + 'Set VALENTINA_API_VERSION=v1 or VALENTINA_API_VERSION=v2 to force one.',
+    );
+    this.found = found;
   }
 }
 

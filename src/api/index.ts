@@ -1,6 +1,19 @@
-export { ValentinaClient, type ValentinaClientOptions } from './client.js';
+export { ValentinaClient, type ValentinaClientOptions, type ValentinaConnectOptions } from './client.js';
+export { profileForServerVersion, type ApiVersionSetting } from './detect-version.js';
 export type { FetchLike, ValentinaLogger } from './transport.js';
-export { V1_MARCH_2026, type WireProfile, type ActingOperation, type ActingUserPlacement, type Route } from './wire.js';
+export { routeTemplate, type ApiObserver, type ApiAttemptEvent } from './observer.js';
+export {
+  V1_MARCH_2026,
+  V2_JULY_2026,
+  WIRE_PROFILES,
+  idGenerationOf,
+  type ApiVersion,
+  type WireProfile,
+  type WireCapabilities,
+  type ActingOperation,
+  type ActingUserPlacement,
+  type Route,
+} from './wire.js';
 export type { Page, PageOptions, IterOptions } from './pagination.js';
 export type { WriteOptions } from './services/resource.js';
 export type { UsersService, UserFilters, AssetFilters, StatisticsOptions, UploadOptions } from './services/users.js';
@@ -10,6 +23,8 @@ export type { CharacterTraitsService, CharacterTraitFilters } from './services/c
 export type { DicerollsService, DiceRollFilters } from './services/dicerolls.js';
 export type { CompaniesService } from './services/companies.js';
 export type { SystemService } from './services/system.js';
+export type { AuthService } from './services/auth.js';
+export type { UserLookupService } from './services/user-lookup.js';
 export {
   ValentinaError,
   APIError,
@@ -18,12 +33,18 @@ export {
   AuthorizationError,
   NotFoundError,
   ConflictError,
+  UnprocessableEntityError,
   RateLimitError,
   ServerError,
   APIConnectionError,
   APITimeoutError,
   RequestValidationError,
   ResponseValidationError,
+  IdGenerationMismatchError,
+  UnsupportedOperationError,
+  ApiVersionError,
+  IDENTITY_ERROR_CODES,
+  type IdentityErrorCode,
   type HttpMethod,
   type InvalidParameter,
 } from './errors.js';
@@ -71,6 +92,18 @@ export {
   QuickrollUpdateRequestSchema,
   DiceRollCreateRequestSchema,
   QuickrollRollRequestSchema,
+  IdentifyRequestSchema,
+  IdentifyResponseSchema,
+  IdentityLinkRequestSchema,
+  UserLookupResultSchema,
+  IDENTITY_PROVIDERS,
+  IDENTIFY_RESOLUTIONS,
+  type IdentifyRequest,
+  type IdentifyResponse,
+  type IdentifyResolution,
+  type IdentityLinkRequest,
+  type IdentityProvider,
+  type UserLookupResult,
   type UserRole,
   type RollResultType,
   type DiceSize,

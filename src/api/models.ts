@@ -116,9 +116,30 @@ export const UserSchema = loose({
   github_profile: orDefault(GitHubProfileSchema, {}),
   discord_profile: orDefault(DiscordProfileSchema, {}),
   campaign_experience: orDefault(z.array(CampaignExperienceSchema), []),
+  /** v1 only; v2 dropped it (empty there). */
   asset_ids: stringList(),
+  /** v2 only: the uploaded avatar, else the Discord one; null on v1. */
+  avatar_url: nullableString(),
 });
 export type User = z.output<typeof UserSchema>;
+
+/** `POST C/auth/identify` (v2): how the verified identity was tied to a user (CONTRACT-v2 §3.1). */
+export const IDENTIFY_RESOLUTIONS = ['matched', 'linked', 'created'] as const;
+export type IdentifyResolution = (typeof IDENTIFY_RESOLUTIONS)[number];
+export const IdentifyResponseSchema = loose({
+  resolution: z.enum(IDENTIFY_RESOLUTIONS),
+  user: UserSchema,
+});
+export type IdentifyResponse = z.output<typeof IdentifyResponseSchema>;
+
+/** One hit of `GET /users/lookup` (v2), or of the v1 walk that stands in for it. */
+export const UserLookupResultSchema = loose({
+  company_id: z.string(),
+  company_name: z.string(),
+  user_id: z.string(),
+  role: openEnum(USER_ROLES),
+});
+export type UserLookupResult = z.output<typeof UserLookupResultSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Statistics, assets, notes, quickrolls
@@ -146,7 +167,32 @@ export const RollStatisticsSchema = loose({
 });
 export type RollStatistics = z.output<typeof RollStatisticsSchema>;
 
-export const AssetSchema = loose({
+/**
+ * v2 names an asset's parent with one of five ids and the uploader with `uploaded_by_id`
+ * (CONTRACT-v2 §2); the v1 members the bot reads are filled from them, so both generations
+ * parse to the same Asset.
+ */
+const V2_ASSET_PARENTS = [
+  ['user_parent_id', 'user'],
+  ['character_id', 'character'],
+  ['campaign_id', 'campaign'],
+  ['book_id', 'campaignbook'],
+  ['chapter_id', 'campaignchapter'],
+] as const;
+
+function fillV1AssetMembers(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'parent_type' in value) return value;
+  const v2 = value as Record<string, unknown>;
+  const parent = V2_ASSET_PARENTS.find(([member]) => typeof v2[member] === 'string');
+  return {
+    ...v2,
+    parent_type: parent === undefined ? 'unknown' : parent[1],
+    parent_id: parent === undefined ? null : v2[parent[0]],
+    uploaded_by: v2['uploaded_by'] ?? v2['uploaded_by_id'] ?? null,
+  };
+}
+
+const AssetObjectSchema = loose({
   id: z.string(),
   date_created: z.string().optional(),
   date_modified: z.string().optional(),
@@ -159,7 +205,8 @@ export const AssetSchema = loose({
   uploaded_by: nullableString(),
   public_url: z.string(),
 });
-export type Asset = z.output<typeof AssetSchema>;
+export const AssetSchema = z.preprocess(fillV1AssetMembers, AssetObjectSchema);
+export type Asset = z.output<typeof AssetObjectSchema>;
 
 export const NoteSchema = loose({
   id: z.string(),
@@ -175,7 +222,8 @@ export const QuickrollSchema = loose({
   date_created: z.string().optional(),
   date_modified: z.string().optional(),
   name: z.string(),
-  description: nullableString(),
+  /** v2 sends `""` for "no description" (v1: null); both read as null. */
+  description: z.preprocess((v) => (v === '' ? null : v), z.string().nullable().default(null)),
   user_id: nullableString(),
   /** Blueprint trait ids. */
   trait_ids: stringList(),
@@ -305,8 +353,15 @@ export const CharacterSchema = loose({
 });
 export type Character = z.output<typeof CharacterSchema>;
 
+/** v2 renamed the trait's category members (`category_*`); the v1 names are filled from them. */
+function fillV1TraitMembers(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'parent_category_id' in value) return value;
+  const v2 = value as Record<string, unknown>;
+  return { ...v2, parent_category_id: v2['category_id'] ?? null, parent_category_name: v2['category_name'] ?? null };
+}
+
 /** Blueprint trait embedded in a CharacterTrait (a raw dump: extra members are common). */
-export const TraitSchema = loose({
+const TraitObjectSchema = loose({
   id: z.string(),
   name: z.string(),
   description: nullableString(),
@@ -324,7 +379,8 @@ export const TraitSchema = loose({
   character_classes: stringList(),
   game_versions: stringList(),
 });
-export type Trait = z.output<typeof TraitSchema>;
+export const TraitSchema = z.preprocess(fillV1TraitMembers, TraitObjectSchema);
+export type Trait = z.output<typeof TraitObjectSchema>;
 
 export const CharacterTraitSchema = loose({
   id: z.string(),
@@ -407,6 +463,9 @@ export const ProblemDetailsSchema = z.looseObject({
   retry_after: z.number().nonnegative().optional().catch(undefined),
   current_xp: z.number().int().optional().catch(undefined),
   required_xp: z.number().int().optional().catch(undefined),
+  /** v2 identity errors (CONTRACT-v2 §1.7). */
+  code: z.string().optional().catch(undefined),
+  request_id: z.string().optional().catch(undefined),
 });
 export type ProblemDetails = z.output<typeof ProblemDetailsSchema>;
 
@@ -518,6 +577,26 @@ export const DiceRollCreateRequestSchema = z.object({
   campaign_id: idString().nullable().optional(),
 });
 export type DiceRollCreateRequest = z.input<typeof DiceRollCreateRequestSchema>;
+
+export const IDENTITY_PROVIDERS = ['discord', 'google', 'github', 'apple'] as const;
+export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
+
+/** `POST C/auth/identify`: `token` is the person's own provider token (for Discord, a user OAuth access token). */
+export const IdentifyRequestSchema = z.object({
+  provider: z.enum(IDENTITY_PROVIDERS),
+  token: z.string().min(1),
+  /** Used only when a user is created. */
+  username: z.string().trim().min(1).max(50).optional(),
+  /** Used only when a user is created and the provider supplied no email. */
+  email: email().optional(),
+});
+export type IdentifyRequest = z.input<typeof IdentifyRequestSchema>;
+
+export const IdentityLinkRequestSchema = z.object({
+  provider: z.enum(IDENTITY_PROVIDERS),
+  token: z.string().min(1),
+});
+export type IdentityLinkRequest = z.input<typeof IdentityLinkRequestSchema>;
 
 export const QuickrollRollRequestSchema = z.object({
   quickroll_id: idString(),

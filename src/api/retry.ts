@@ -6,16 +6,29 @@
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
 
-/** What an attempt produced, as far as the retry decision cares. */
-export type AttemptOutcome = { kind: 'status'; status: number } | { kind: 'network' } | { kind: 'timeout' };
+/**
+ * What an attempt produced, as far as the retry decision cares. A network failure is `unsent`
+ * when the request cannot have reached the server (connection refused, name not resolved).
+ */
+export type AttemptOutcome = { kind: 'status'; status: number } | { kind: 'network'; unsent: boolean } | { kind: 'timeout' };
+
+/** Socket errors raised before a request is written: the server never saw it. */
+const UNSENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function isUnsentCode(code: string | undefined): boolean {
+  return code !== undefined && UNSENT_CODES.has(code);
+}
 
 /**
- * Whether an outcome is worth another attempt. Network failures, timeouts, 408, 429 and 5xx are
+ * Whether an outcome is worth another attempt. 408, 429 and 5xx answers are definite and
  * transient; every other status (400, 401, 403, 404, 409 idempotency conflict, 413 …) is final.
- * Writes are safe to retry because every POST/PATCH carries one Idempotency-Key for all attempts.
+ * Reads also retry timeouts and lost connections. A write does not: the API stores its replay
+ * only once a request has finished and has no in-flight lock (CONTRACT §1.9), so re-sending a
+ * write that may still be running applies it twice. Its caller settles such an outcome.
  */
-export function shouldRetry(outcome: AttemptOutcome): boolean {
-  if (outcome.kind !== 'status') return true;
+export function shouldRetry(outcome: AttemptOutcome, opts: { write: boolean } = { write: false }): boolean {
+  if (outcome.kind === 'timeout') return !opts.write;
+  if (outcome.kind === 'network') return !opts.write || outcome.unsent;
   const { status } = outcome;
   return status === 408 || status === 429 || status >= 500;
 }

@@ -12,8 +12,9 @@ import {
   type InvalidParameter,
 } from './errors.js';
 import { ProblemDetailsSchema } from './models.js';
-import { backoffDelayMs, parseRetryAfterSeconds, rateLimitDelaySeconds, shouldRetry } from './retry.js';
+import { backoffDelayMs, isUnsentCode, parseRetryAfterSeconds, rateLimitDelaySeconds, shouldRetry } from './retry.js';
 import { prettifyIssues } from './validate.js';
+import { ON_BEHALF_OF } from './wire.js';
 
 /** The part of a logger the client uses; pino satisfies it. */
 export interface ValentinaLogger {
@@ -39,6 +40,10 @@ export interface TransportOptions {
   now: () => number;
   random: () => number;
   userAgent: string;
+  /** Told about every attempt, for metrics and liveness (see observer.ts). */
+  onAttempt?: ((method: HttpMethod, path: string, attempt: number, status: number | 'timeout' | 'network', durationMs: number) => void) | undefined;
+  /** Turns a caller's Idempotency-Key into the one sent (the wire profile's rule); identity when absent. */
+  deriveIdempotencyKey?: (callerKey: string, request: { method: HttpMethod; path: string; actingUserId: string | undefined }) => string;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -128,7 +133,9 @@ export class Transport {
 
     for (let attempt = 1; ; attempt++) {
       const retriesLeft = o.maxRetries - (attempt - 1);
+      const startedAt = performance.now();
       const result = await this.#attempt(url, spec.method, headers, body);
+      o.onAttempt?.(spec.method, spec.path, attempt, result.kind === 'response' ? result.status : result.kind, performance.now() - startedAt);
       const base = { method: spec.method, path: logPath, attempt };
 
       if (result.kind === 'response') {
@@ -159,10 +166,17 @@ export class Transport {
         continue;
       }
 
+      const unsent = result.kind === 'network' && isUnsentCode(result.cause.code);
       const error =
         result.kind === 'timeout'
           ? new APITimeoutError({ method: spec.method, path: logPath, timeoutMs: o.timeoutMs })
-          : new APIConnectionError({ method: spec.method, path: logPath, cause: result.cause });
+          : new APIConnectionError({ method: spec.method, path: logPath, cause: result.cause, unsent });
+      const outcome = result.kind === 'timeout' ? { kind: 'timeout' as const } : { kind: 'network' as const, unsent };
+      if (!shouldRetry(outcome, { write: isWrite(spec.method) })) {
+        o.logger?.debug({ ...base, error: result.kind }, 'valentina request');
+        o.logger?.warn({ ...base, error: result.kind }, 'valentina write not confirmed; not re-sent');
+        throw error;
+      }
       if (retriesLeft <= 0) {
         o.logger?.debug({ ...base, error: result.kind }, 'valentina request');
         o.logger?.warn({ ...base, error: result.kind }, 'valentina request failed, retries exhausted');
@@ -218,9 +232,11 @@ export class Transport {
       invalidParameters,
       method,
       path: logPath,
-      requestId: result.headers.get('x-request-id') ?? undefined,
+      // v2 middleware errors (401, 429, idempotency 409) carry request_id in the body only.
+      requestId: ('request_id' in problem && problem.request_id !== undefined ? problem.request_id : undefined) ?? result.headers.get('x-request-id') ?? undefined,
       currentXp: 'current_xp' in problem ? problem.current_xp : undefined,
       requiredXp: 'required_xp' in problem ? problem.required_xp : undefined,
+      code: 'code' in problem && problem.code !== undefined ? this.#redact(problem.code) : undefined,
       retryAfterSeconds:
         result.status === 429
           ? rateLimitDelaySeconds(
@@ -245,7 +261,14 @@ export class Transport {
     if (spec.method === 'POST' || spec.method === 'PATCH') {
       // One key per logical call, made before the retry loop: a retried write that had in fact
       // succeeded is then replayed by the server instead of applied twice.
-      headers['Idempotency-Key'] = spec.idempotencyKey ?? randomUUID();
+      const callerKey = spec.idempotencyKey;
+      const derive = this.#options.deriveIdempotencyKey;
+      headers['Idempotency-Key'] =
+        callerKey === undefined
+          ? randomUUID()
+          : derive === undefined
+            ? callerKey
+            : derive(callerKey, { method: spec.method, path: spec.path, actingUserId: spec.headers?.[ON_BEHALF_OF] });
     }
     return headers;
   }
@@ -281,6 +304,11 @@ export class Transport {
     }
     return out;
   }
+}
+
+/** Methods that change state on the server. */
+function isWrite(method: HttpMethod): boolean {
+  return method !== 'GET';
 }
 
 function parseJson(text: string): unknown {

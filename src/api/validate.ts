@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RequestValidationError } from './errors.js';
-import type { WireProfile } from './wire.js';
+import { IdGenerationMismatchError, RequestValidationError } from './errors.js';
+import { idGenerationOf, type WireProfile } from './wire.js';
 
 export function prettifyIssues(error: z.ZodError): string {
   return z.prettifyError(error);
@@ -22,6 +22,10 @@ export class RequestValidator {
       throw new RequestValidationError(name, `${name} must be a non-empty string`);
     }
     if (!this.#wire.isValidId(value)) {
+      const generation = idGenerationOf(value);
+      if (generation !== undefined && generation !== this.#wire.version) {
+        throw new IdGenerationMismatchError(name, generation, this.#wire.version);
+      }
       throw new RequestValidationError(name, `${name} must be ${this.#wire.idDescription}`);
     }
     return value;
@@ -68,6 +72,20 @@ export class RequestValidator {
     return value;
   }
 
+  /**
+   * Checks an upload against the profile's limits before anything is sent (v2: PNG, JPEG, GIF or
+   * WEBP images only, request body at most 5 MiB).
+   */
+  upload(bytes: Uint8Array, encodedBodyBytes: number): void {
+    const limits = this.#wire.uploads;
+    if (limits.imageOnly && sniffImage(bytes) === undefined) {
+      throw new RequestValidationError('content', 'content must be a PNG, JPEG, GIF or WEBP image');
+    }
+    if (limits.maxBodyBytes !== null && encodedBodyBytes > limits.maxBodyBytes) {
+      throw new RequestValidationError('content', `content is too large: the upload must stay under ${limits.maxBodyBytes} bytes (5 MiB) including its multipart envelope`);
+    }
+  }
+
   /** Parses a request body; the message names the members at fault, never their values. */
   body<S extends z.ZodType>(name: string, schema: S, value: unknown): z.output<S> {
     const parsed = schema.safeParse(value);
@@ -76,4 +94,14 @@ export class RequestValidator {
     }
     return parsed.data;
   }
+}
+
+/** The image type the bytes start with, as the server's decoder recognises them. */
+export function sniffImage(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | undefined {
+  const starts = (offset: number, ...sig: number[]): boolean => sig.every((b, i) => bytes[offset + i] === b);
+  if (starts(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0, 0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0, 0x52, 0x49, 0x46, 0x46) && starts(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
+  return undefined;
 }

@@ -1,10 +1,13 @@
 import { Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+import { InteractionRouteREST } from './interaction-rest.js';
 
 /**
  * The discord.js client: no privileged intents, and caches bounded so memory does not grow with
  * guild size. Members and users arrive with every interaction, so the bot needs few cached.
  */
 export function createDiscordClient(opts: {
+  /** Set: interaction-token requests skip @discordjs/rest's 50/s global limit (see InteractionRouteREST). */
+  applicationId?: string | undefined;
   apiUrl?: string | undefined;
   cdnUrl?: string | undefined;
   shardCount?: number;
@@ -17,7 +20,7 @@ export function createDiscordClient(opts: {
     opts.shardCount !== undefined && opts.shardCount > 0
       ? { shardCount: opts.shardCount, shards: opts.shardIds !== undefined && opts.shardIds.length > 0 ? [...opts.shardIds] : 'auto' as const }
       : {};
-  return new Client({
+  const client = new Client({
     ...sharding,
     // GuildVoiceStates lets a scene award offer everyone in the storyteller's voice channel.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
@@ -61,4 +64,12 @@ export function createDiscordClient(opts: {
       guildMembers: { interval: 600, filter: () => (member) => member.id !== member.client.user.id },
     },
   });
+  if (opts.applicationId !== undefined) {
+    // discord.js builds its REST manager in the constructor and has no option to pass one in:
+    // replace it before login (nothing has used it yet) with the same merged options.
+    client.rest.clearHashSweeper();
+    client.rest.clearHandlerSweeper();
+    client.rest = new InteractionRouteREST(client.options.rest ?? {}, opts.applicationId);
+  }
+  return client;
 }

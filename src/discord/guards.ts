@@ -1,5 +1,5 @@
 import type { Interaction } from 'discord.js';
-import { NotLinkedError, PermissionDeniedError, UnapprovedError, UserFacingError } from '../domain/errors.js';
+import { DiscordIdConflictError, NotLinkedError, PermissionDeniedError, UnapprovedError, UserFacingError } from '../domain/errors.js';
 import type { GuildContext } from '../domain/guild-context.js';
 import type { DefaultCampaign } from '../domain/campaign-defaults.js';
 import { roleLabel } from '../domain/roles.js';
@@ -28,7 +28,9 @@ export async function requireActor(deps: Deps, interaction: Interaction, opts: {
   const guildId = requireGuildId(interaction);
   const guild = await deps.guilds.require(guildId);
   const link = await deps.identity.resolve(guild.companyId, interaction.user.id);
-  if (link === null) throw new NotLinkedError();
+  if (link === null) {
+    throw deps.identity.conflictFor(guild.companyId, interaction.user.id) === null ? new NotLinkedError() : new DiscordIdConflictError();
+  }
   if (link.role === 'UNAPPROVED' && opts.allowUnapproved !== true) throw new UnapprovedError();
   const campaign = await deps.campaignDefaults.resolve(guild, categoryOf(interaction));
   return { guildId, guild, companyId: guild.companyId, link, campaign };

@@ -57,8 +57,21 @@ export class Responder {
   private acked: 'no' | 'deferred-reply' | 'deferred-update' | 'replied' = 'no';
   private ephemeral = false;
   private pending: Promise<unknown> = Promise.resolve();
+  private firstAckAt: number | undefined;
 
   constructor(readonly interaction: RepliableInteraction) {}
+
+  /** performance.now() when Discord accepted the first answer or defer (for latency metrics). */
+  get acknowledgedAt(): number | undefined {
+    return this.firstAckAt;
+  }
+
+  private noteAck<T>(step: Promise<T>): Promise<T> {
+    return step.then((value) => {
+      this.firstAckAt ??= performance.now();
+      return value;
+    });
+  }
 
   get acknowledged(): boolean {
     return this.acked !== 'no';
@@ -71,11 +84,11 @@ export class Responder {
     const onMessage = messageAnswers(i);
     if (mode === 'update' && onMessage !== undefined) {
       this.acked = 'deferred-update';
-      this.pending = againOnNetworkFailure(() => onMessage.deferUpdate());
+      this.pending = this.noteAck(againOnNetworkFailure(() => onMessage.deferUpdate()));
     } else {
       this.acked = 'deferred-reply';
       this.ephemeral = mode !== 'public';
-      this.pending = againOnNetworkFailure(() => i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
+      this.pending = this.noteAck(againOnNetworkFailure(() => i.deferReply(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {})));
     }
     // Not acknowledged after all: the safety net or the error boundary may still answer.
     this.pending = this.pending.catch((err: unknown) => {
@@ -97,7 +110,7 @@ export class Responder {
       this.acked = 'replied';
       this.ephemeral = opts.ephemeral ?? false;
       const flags = this.ephemeral ? MessageFlags.Ephemeral : undefined;
-      this.pending = againOnNetworkFailure(() => i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions));
+      this.pending = this.noteAck(againOnNetworkFailure(() => i.reply({ ...base, ...(flags === undefined ? {} : { flags }) } as InteractionReplyOptions)));
     } else if (this.acked === 'deferred-reply') {
       this.acked = 'replied';
       this.pending = againOnNetworkFailure(() => i.editReply(base as InteractionEditReplyOptions));
@@ -132,12 +145,12 @@ export class Responder {
     const onMessage = messageAnswers(i);
     if (this.acked === 'no' && onMessage !== undefined) {
       this.acked = 'replied';
-      this.pending = againOnNetworkFailure(() => onMessage.update(base as InteractionUpdateOptions));
+      this.pending = this.noteAck(againOnNetworkFailure(() => onMessage.update(base as InteractionUpdateOptions)));
     } else if (this.acked === 'deferred-update' || this.acked === 'deferred-reply' || this.acked === 'replied') {
       this.pending = againOnNetworkFailure(() => i.editReply(base as InteractionEditReplyOptions));
     } else {
       this.acked = 'replied';
-      this.pending = i.reply(base as InteractionReplyOptions);
+      this.pending = this.noteAck(i.reply(base as InteractionReplyOptions));
     }
     await this.pending;
   }
@@ -169,7 +182,7 @@ export class Responder {
     const i = this.interaction;
     if (this.acked !== 'no' || i.isModalSubmit()) throw new Error('a modal must be the first answer');
     this.acked = 'replied';
-    this.pending = i.showModal(modal);
+    this.pending = this.noteAck(i.showModal(modal));
     await this.pending;
   }
 }

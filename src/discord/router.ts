@@ -6,6 +6,15 @@ import { parseCustomId } from './custom-id.js';
 import type { Deps } from '../deps.js';
 import { answerAutocompleteEmpty, reportError } from './error-boundary.js';
 import { Responder, type AckMode } from './responder.js';
+import type { InteractionKind, InteractionOutcome } from './interaction-telemetry.js';
+
+/** What the router learns about one interaction, for telemetry. */
+interface Trace {
+  command: string;
+  kind: InteractionKind;
+  outcome: InteractionOutcome;
+  respond?: Responder;
+}
 
 /** Discord drops an unacknowledged interaction after 3 s; the safety net fires well before. */
 const SAFETY_NET_MS = 2_200;
@@ -68,11 +77,13 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
     }
   }
 
-  async function dispatch(interaction: Interaction, log: Logger): Promise<void> {
+  async function dispatch(interaction: Interaction, log: Logger, trace: Trace): Promise<void> {
     if (interaction.isAutocomplete()) {
       const key = `${slashKey(interaction)}#${interaction.options.getFocused(true).name}`;
       const route = autocomplete.get(key);
+      trace.kind = 'autocomplete';
       if (route === undefined) return answerAutocompleteEmpty(interaction, log);
+      trace.command = slashKey(interaction);
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), AUTOCOMPLETE_BUDGET_MS);
@@ -80,11 +91,13 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
       try {
         const choices = await Promise.race([route.run(interaction, { deps, log }), budget]);
         if (choices === 'late') {
+          trace.outcome = 'error';
           log.warn({ key }, 'autocomplete too slow; answered empty');
           return answerAutocompleteEmpty(interaction, log);
         }
         if (!interaction.responded) await interaction.respond(choices.slice(0, 25));
       } catch (err) {
+        trace.outcome = err instanceof UserFacingError ? 'refused' : 'error';
         await reportError(interaction, undefined, err, log);
       } finally {
         clearTimeout(timer);
@@ -93,23 +106,32 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
     }
     if (!interaction.isRepliable()) return;
     const respond = new Responder(interaction);
+    trace.respond = respond;
     const ctx: HandlerContext = { deps, log, respond };
     try {
       if (interaction.isChatInputCommand()) {
         const route = slash.get(slashKey(interaction));
+        trace.kind = 'slash';
+        if (route !== undefined) trace.command = slashKey(interaction);
         if (route === undefined) throw new ExpiredError('This command is not available any more. Discord may still be showing an old version of it.');
         await withAck(respond, route.ack, log, () => route.run(interaction, ctx));
       } else if (interaction.isUserContextMenuCommand()) {
         const route = userMenus.get(interaction.commandName);
+        trace.kind = 'user-menu';
+        if (route !== undefined) trace.command = interaction.commandName;
         if (route === undefined) throw new ExpiredError('This menu entry is not available any more.');
         await withAck(respond, route.ack, log, () => route.run(interaction, ctx));
       } else if (interaction.isMessageContextMenuCommand()) {
         const route = messageMenus.get(interaction.commandName);
+        trace.kind = 'message-menu';
+        if (route !== undefined) trace.command = interaction.commandName;
         if (route === undefined) throw new ExpiredError('This menu entry is not available any more.');
         await withAck(respond, route.ack, log, () => route.run(interaction, ctx));
       } else if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
         const parsed = parseCustomId(interaction.customId);
         const route = parsed === undefined ? undefined : components.get(`${parsed.namespace}:${parsed.action}`);
+        trace.kind = 'component';
+        if (route !== undefined) trace.command = route.key;
         if (parsed === undefined || route === undefined || route.version !== parsed.version) {
           throw new ExpiredError('This button or menu has expired. Run the command again.');
         }
@@ -120,6 +142,7 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
         });
       }
     } catch (err) {
+      trace.outcome = err instanceof UserFacingError ? 'refused' : 'error';
       await reportError(interaction, respond, err, log);
     }
   }
@@ -138,11 +161,24 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
         userId: interaction.user.id,
       });
       const started = deps.clock.now();
-      const p = dispatch(interaction, log)
-        .catch((err: unknown) => log.error({ err }, 'router failure'))
+      const receivedAt = performance.now();
+      const trace: Trace = { command: 'unknown', kind: 'component', outcome: 'ok' };
+      const p = dispatch(interaction, log, trace)
+        .catch((err: unknown) => {
+          trace.outcome = 'error';
+          log.error({ err }, 'router failure');
+        })
         .finally(() => {
           inFlight.delete(p);
           log.debug({ ms: deps.clock.now() - started }, 'interaction done');
+          const ackedAt = trace.respond?.acknowledgedAt;
+          deps.telemetry?.interactionDone({
+            command: trace.command,
+            kind: trace.kind,
+            outcome: trace.outcome,
+            ackMs: ackedAt === undefined ? null : ackedAt - receivedAt,
+            totalMs: performance.now() - receivedAt,
+          });
           if (inFlight.size === 0 && idle !== undefined) idle();
         });
       inFlight.add(p);

@@ -6,6 +6,7 @@ import { matchChoices } from './directory.js';
 import { AlreadyHandledError, InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
 import { displayName } from './members.js';
 import { roleLabel } from './roles.js';
+import { assertKeepsAnAdmin } from './user-admin.js';
 
 /**
  * A HANDLING claim older than this outlived any API call (retries included): the process that
@@ -18,7 +19,8 @@ export type ApprovalRole = 'PLAYER' | 'STORYTELLER';
 export type ApprovalDecision =
   | { kind: 'APPROVE'; role: ApprovalRole }
   | { kind: 'DENY' }
-  | { kind: 'MERGE'; primaryUserId: string };
+  /** `adminConfirmed`: the admin pressed the second, explicit confirm that merging into an ADMIN needs. */
+  | { kind: 'MERGE'; primaryUserId: string; adminConfirmed?: boolean };
 
 export interface ApprovalActor {
   /** The admin's company user: the requesting user the API sees. */
@@ -60,6 +62,39 @@ export function alreadyHandledMessage(card: ApprovalCard | null): string {
   }
 }
 
+/** Approving would give a member who already acts as another user a second one. */
+export class LinkedElsewhereError extends UserFacingError {
+  constructor(
+    readonly memberId: string,
+    readonly linkedUser: User,
+  ) {
+    super(
+      `<@${memberId}> is already linked to **${displayName(linkedUser)}** (${roleLabel(linkedUser.role)}). ` +
+        'Approving this registration would give them a second user. Merge it into the user they already have, or deny it. Nothing was decided.',
+      'Already linked',
+    );
+  }
+}
+
+/**
+ * The approved user a registration's Discord member already acts as, read fresh, or null. Such
+ * a registration is a duplicate: it is merged (or denied), never approved.
+ */
+export async function linkedElsewhere(deps: Pick<Deps, 'api' | 'identity'>, companyId: string, pending: User): Promise<User | null> {
+  const memberId = pending.discord_profile?.id ?? null;
+  if (memberId === null || memberId === '') return null;
+  const link = await deps.identity.resolve(companyId, memberId);
+  if (link === null || link.userId === pending.id || link.role === 'UNAPPROVED') return null;
+  const user = await deps.api
+    .users(companyId)
+    .get(link.userId)
+    .catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+  return user !== null && user.role !== 'UNAPPROVED' && user.discord_profile?.id === memberId ? user : null;
+}
+
 export class ApprovalFailedError extends UserFacingError {
   constructor(reason: string) {
     super(`${reason}\nNothing was decided: the registration is open again, so you or another admin can retry.`, 'Could not finish');
@@ -86,8 +121,11 @@ async function claimOrExplain(deps: ApprovalDeps, guildId: string, userId: strin
   if (await deps.store.approvalCards.claim(guildId, userId, actorDiscordId, now)) return;
   const card = await deps.store.approvalCards.get(guildId, userId);
   if (card?.status === 'HANDLING' && now - card.updatedAt > STALE_CLAIM_MS) {
-    deps.log.warn({ guildId, userId, heldBy: card.handledByDiscordId }, 'releasing a stale approval claim');
-    await deps.store.approvalCards.release(guildId, userId, now);
+    // Only a claim still untouched for STALE_CLAIM_MS is released: one another admin took (or
+    // refreshed) since our read stays theirs.
+    if (await deps.store.approvalCards.release(guildId, userId, now, { claimedBefore: now - STALE_CLAIM_MS })) {
+      deps.log.warn({ guildId, userId, heldBy: card.handledByDiscordId }, 'released a stale approval claim');
+    }
     if (await deps.store.approvalCards.claim(guildId, userId, actorDiscordId, now)) return;
   }
   throw new AlreadyHandledError(alreadyHandledMessage(await deps.store.approvalCards.get(guildId, userId)));
@@ -125,7 +163,14 @@ export async function decideApproval(
   try {
     // Read fresh under the claim: the card may be older than what happened outside Discord.
     pending = await loadPending(deps, companyId, pendingUserId);
-    if (decision.kind === 'MERGE') primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId);
+    if (decision.kind === 'APPROVE') {
+      const other = await linkedElsewhere(deps, companyId, pending);
+      if (other !== null) throw new LinkedElsewhereError(pending.discord_profile?.id ?? '', other);
+    }
+    if (decision.kind === 'MERGE') {
+      primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId, actor.userId);
+      await assertMergeAllowed(deps, companyId, pending, primary, decision.adminConfirmed === true);
+    }
     if (decision.kind === 'APPROVE') {
       user = await users.approveUser(pendingUserId, decision.role, actor.userId, { idempotencyKey: `${input.idempotencyKey}:approve` });
     } else if (decision.kind === 'DENY') {
@@ -134,7 +179,7 @@ export async function decideApproval(
       user = await users.merge(decision.primaryUserId, pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:merge` });
     }
   } catch (err) {
-    await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now());
+    await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now(), { heldBy: actor.discordId });
     if (err instanceof UserFacingError) throw err;
     const described = describeError(err, input.idempotencyKey);
     deps.log[described.level]({ err, guildId, pendingUserId, decision: decision.kind }, 'approval decision failed');
@@ -175,9 +220,22 @@ export async function decideApproval(
   };
 }
 
-/** The user a registration is merged into: another, approved user of the company. */
-export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primaryUserId: string): Promise<User> {
+/** A merge into an ADMIN user needs a second, explicit confirm (it hands admin rights to a Discord account). */
+export class AdminMergeNeedsConfirmError extends UserFacingError {
+  constructor(primary: User) {
+    super(`**${displayName(primary)}** is an Admin: merging into them needs the explicit confirm. Open the merge again and confirm it.`, 'Confirm the merge');
+  }
+}
+
+/** The user a registration is merged into: another, approved user of the company, never the acting admin's own. */
+export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primaryUserId: string, actorUserId: string): Promise<User> {
   if (primaryUserId === pending.id) throw new InvalidInputError('A registration cannot be merged into itself. Pick the existing user it duplicates.');
+  if (primaryUserId === actorUserId) {
+    throw new InvalidInputError(
+      'You cannot merge a registration into your own user: your user, and your admin rights, would move to that Discord account. ' +
+        'Pick the user the registration duplicates, or ask another admin.',
+    );
+  }
   let primary: User;
   try {
     primary = await deps.api.users(companyId).get(primaryUserId);
@@ -189,6 +247,22 @@ export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string
     throw new InvalidInputError(`**${displayName(primary)}** is awaiting approval too. Merge into an approved user (admin, storyteller or player).`);
   }
   return primary;
+}
+
+/** True when the merge would point the primary's Discord profile at another member. */
+export function mergeMovesDiscord(pending: User, primary: User): boolean {
+  const memberId = pending.discord_profile?.id ?? null;
+  return memberId !== null && memberId !== '' && primary.discord_profile?.id !== memberId;
+}
+
+/**
+ * Checks a merge into an ADMIN: it must be confirmed explicitly, and it may not take the
+ * company's last Admin with a Discord account away from that account (read fresh).
+ */
+export async function assertMergeAllowed(deps: Pick<Deps, 'api'>, companyId: string, pending: User, primary: User, adminConfirmed: boolean): Promise<void> {
+  if (primary.role !== 'ADMIN') return;
+  if (!adminConfirmed) throw new AdminMergeNeedsConfirmError(primary);
+  if (mergeMovesDiscord(pending, primary)) await assertKeepsAnAdmin(deps, companyId, primary, 'move');
 }
 
 /**

@@ -64,6 +64,14 @@ export function describeError(err: unknown, reference: string): ErrorDescription
   if (err instanceof RequestValidationError) {
     return { title: 'Invalid input', message: sanitizeForReply(err.message), level: 'info' };
   }
+  if (err instanceof APIConnectionError && err.ambiguousWrite) {
+    // The write may have reached Valentina and be applied: "retry" could make a duplicate.
+    return {
+      title: 'No answer from Valentina',
+      message: `Valentina did not answer in time, so the bot cannot tell whether this was saved. Check before trying again (the list commands show what is there) (ref \`${reference}\`).`,
+      level: 'warn',
+    };
+  }
   if (err instanceof ServerError || err instanceof APIConnectionError) {
     return {
       title: 'Valentina is having trouble',

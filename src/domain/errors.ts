@@ -37,9 +37,12 @@ export class UnapprovedError extends UserFacingError {
 }
 
 export class NoCompanyError extends UserFacingError {
-  constructor() {
+  /** @param mayBind whether the operator allows this server some company it could bind now. */
+  constructor(mayBind = true) {
     super(
-      'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.',
+      mayBind
+        ? 'This server is not bound to a Valentina company yet. Someone with **Manage Server** can run `/setup company`.'
+        : "This server is not set up for any Valentina company. The bot's operator must allow one for it (`VALENTINA_GUILD_COMPANIES` or `VALENTINA_COMPANY_ID`, see the README).",
       'Not set up',
     );
   }
@@ -67,5 +70,16 @@ export class AlreadyHandledError extends UserFacingError {
 export class ExpiredError extends UserFacingError {
   constructor(message = 'This has expired. Run the command again.') {
     super(message, 'Expired');
+  }
+}
+
+/** The member's Discord id sits on two approved users: the bot links neither until an admin fixes it. */
+export class DiscordIdConflictError extends UserFacingError {
+  constructor() {
+    super(
+      'Your Discord account is on two Valentina users of this server\'s company, so the bot cannot tell which one you are. ' +
+        'An admin must fix it: `/link` you to the right user (that clears your account from the other one).',
+      'Account on two users',
+    );
   }
 }

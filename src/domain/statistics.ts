@@ -78,10 +78,19 @@ export async function memberStatistics(
   return summarize(stats, input.subject, 'member', input.hideTraits);
 }
 
+/**
+ * A campaign's top traits mix everyone's rolls, storytellers' private ones included, and the API
+ * cannot split them by roller: players see the campaign's counts but not its traits, as with a
+ * storyteller's own statistics.
+ */
+export function hideCampaignTopTraits(viewerRole: string): boolean {
+  return !isStaff(viewerRole);
+}
+
 export async function campaignStatistics(
   api: ValentinaClient,
-  input: { companyId: string; actingUserId: string; campaignId: string; subject: string; top: number },
+  input: { companyId: string; actingUserId: string; viewerRole: string; campaignId: string; subject: string; top: number },
 ): Promise<StatsSummary> {
   const stats = await api.campaigns(input.companyId, input.actingUserId).getStatistics(input.campaignId, { numTopTraits: parseTop(input.top) });
-  return summarize(stats, input.subject, 'campaign', false);
+  return summarize(stats, input.subject, 'campaign', hideCampaignTopTraits(input.viewerRole));
 }

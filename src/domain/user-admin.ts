@@ -128,13 +128,17 @@ function hasDiscord(user: User): boolean {
  * Refuses to demote or delete the last ADMIN who has a Discord account: nobody could manage
  * the bot from Discord afterwards. Reads the admins fresh, never from a cache.
  */
-export async function assertKeepsAnAdmin(deps: Pick<Deps, 'api'>, companyId: string, target: User, action: 'demote' | 'delete'): Promise<void> {
+export async function assertKeepsAnAdmin(deps: Pick<Deps, 'api'>, companyId: string, target: User, action: 'demote' | 'delete' | 'move'): Promise<void> {
   if (target.role !== 'ADMIN' || !hasDiscord(target)) return;
   const admins = await deps.api.users(companyId).listAll({ userRole: 'ADMIN' });
   const others = admins.filter((u) => u.id !== target.id && hasDiscord(u));
   if (others.length > 0) return;
   throw new PermissionDeniedError(
-    action === 'demote' ? `demote **${displayName(target)}**` : `delete **${displayName(target)}**`,
+    action === 'demote'
+      ? `demote **${displayName(target)}**`
+      : action === 'delete'
+        ? `delete **${displayName(target)}**`
+        : `merge into **${displayName(target)}**: that would move them to another Discord account`,
     'They are the last Admin with a Discord account, so nobody could manage this server from Discord afterwards. ' +
       'Make another linked member an Admin first (`/user update` with `role: Admin`).',
   );

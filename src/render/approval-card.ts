@@ -1,6 +1,7 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow, type APIEmbed, type APIEmbedField } from 'discord-api-types/v10';
 import type { User } from '../api/index.js';
 import { displayName } from '../domain/members.js';
+import { roleLabel } from '../domain/roles.js';
 import { COLORS, EMBED_LIMITS, truncate } from './theme.js';
 
 export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -18,6 +19,8 @@ export interface ApprovalCardIds {
   approveStoryteller: string;
   deny: string;
   merge: string;
+  /** Merges straight into the user the member already acts as (only with `linkedTo`). */
+  mergeInto?: string;
 }
 
 function timestamp(iso: string | undefined): string | null {
@@ -45,28 +48,39 @@ export function registrationFields(user: User): APIEmbedField[] {
   return fields;
 }
 
-/** A registration waiting for an admin, with its four decisions. */
-export function renderApprovalCard(user: User, ids: ApprovalCardIds, footer?: string): RenderedMessage {
+/**
+ * A registration waiting for an admin, with its four decisions. When the Discord member already
+ * acts as another approved user (`linkedTo`), the card warns and offers Merge instead of Approve.
+ */
+export function renderApprovalCard(user: User, ids: ApprovalCardIds, footer?: string, linkedTo?: User | null): RenderedMessage {
+  const memberId = user.discord_profile?.id ?? '';
+  const duplicate = linkedTo !== undefined && linkedTo !== null && ids.mergeInto !== undefined;
+  const description = duplicate
+    ? `⚠️ <@${memberId}> is already linked to **${displayName(linkedTo)}** (${roleLabel(linkedTo.role)}). ` +
+      'Approving would give them a second user: merge this registration into the user they have, or deny it.'
+    : 'Approve this person as a player or storyteller, deny the registration, or merge it into the user they already have.';
+  const buttons: APIButtonComponent[] = duplicate
+    ? [
+        { type: ComponentType.Button, style: ButtonStyle.Primary, label: truncate(`Merge into ${displayName(linkedTo)}`, 80), custom_id: ids.mergeInto ?? '' },
+        { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Deny', custom_id: ids.deny },
+        { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Merge into another…', custom_id: ids.merge },
+      ]
+    : [
+        { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Approve as Player', custom_id: ids.approvePlayer },
+        { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Approve as Storyteller', custom_id: ids.approveStoryteller },
+        { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Deny', custom_id: ids.deny },
+        { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Merge into…', custom_id: ids.merge },
+      ];
   return {
     embeds: [
       {
         color: COLORS.warning,
         title: truncate(`Registration waiting: ${displayName(user)}`, EMBED_LIMITS.title),
-        description: 'Approve this person as a player or storyteller, deny the registration, or merge it into the user they already have.',
+        description: truncate(description, EMBED_LIMITS.description),
         fields: registrationFields(user),
         footer: { text: truncate(footer ?? `Valentina user ${user.id}`, EMBED_LIMITS.footer) },
       },
     ],
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Approve as Player', custom_id: ids.approvePlayer },
-          { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Approve as Storyteller', custom_id: ids.approveStoryteller },
-          { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Deny', custom_id: ids.deny },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Merge into…', custom_id: ids.merge },
-        ],
-      },
-    ],
+    components: [{ type: ComponentType.ActionRow, components: buttons }],
   };
 }

@@ -96,3 +96,39 @@ export function renderMergeConfirm(pending: User, primary: User, ids: MergeConfi
     ],
   };
 }
+
+/**
+ * The second confirm of a merge into an ADMIN user: the Discord member who registered will act
+ * with admin rights. The button expires (the time is in its custom_id).
+ */
+export function renderMergeAdminConfirm(pending: User, primary: User, ids: MergeConfirmIds, expiresAt: number): RenderedMessage {
+  const memberId = pending.discord_profile?.id ?? null;
+  const who = memberId === null || memberId === '' ? 'The registration' : `<@${memberId}>`;
+  const previous = primary.discord_profile?.id ?? null;
+  const moved =
+    previous !== null && previous !== '' && previous !== memberId
+      ? `\n<@${previous}> is linked to **${displayName(primary)}** today and will lose that link.`
+      : '';
+  return {
+    embeds: [
+      {
+        color: COLORS.error,
+        title: 'Merge into an Admin?',
+        description: truncate(
+          `**${displayName(primary)}** is an **Admin**. ${who} will act as this user, with admin rights over the company's users, approvals and XP.${moved}\n` +
+            `Confirm only if this really is the same person. This confirm expires <t:${Math.floor(expiresAt / 1000)}:R>.`,
+          EMBED_LIMITS.description,
+        ),
+      },
+    ],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Yes, merge into this Admin', custom_id: ids.confirm },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Cancel', custom_id: ids.cancel },
+        ],
+      },
+    ],
+  };
+}

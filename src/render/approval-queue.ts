@@ -18,6 +18,8 @@ export function renderApprovalQueue(
   ids: (user: User) => ApprovalCardIds,
   pageIds: QueuePageIds,
   notice?: APIEmbed,
+  /** The approved user the current registration's member already acts as (see renderApprovalCard). */
+  linkedTo?: User | null,
 ): RenderedMessage {
   const head = notice === undefined ? [] : [notice];
   const current = pending[index];
@@ -34,7 +36,7 @@ export function renderApprovalQueue(
       components: [],
     };
   }
-  const card = renderApprovalCard(current, ids(current), `Pending ${index + 1} of ${pending.length} · Valentina user ${current.id}`);
+  const card = renderApprovalCard(current, ids(current), `Pending ${index + 1} of ${pending.length} · Valentina user ${current.id}`, linkedTo);
   const rows: MessageRow[] = [...card.components];
   if (pending.length > 1) {
     rows.push({

@@ -119,7 +119,7 @@ function sceneLine(entry: AwardEntry): string {
 export interface SceneReceiptView {
   entries: AwardEntry[];
   campaignName: string;
-  /** Shown while some awards failed. */
+  /** Shown while some awards were refused by Valentina and may be sent again. */
   retryId?: string;
   /** Shown while the undo window lasts and something is applied. */
   undoId?: string;
@@ -136,7 +136,7 @@ export function renderSceneReceipt(view: SceneReceiptView): AwardMessage {
   const waiting = count('PENDING');
   const summary = [
     `<@${first.actorDiscordId}> awarded ${amountText(first.kind, first.amount)} each to ${plural(view.entries.length, 'member', 'members')}.`,
-    failed > 0 ? `**${failed} failed**; the others are applied or on their way. Retrying only redoes the failed ones.` : '',
+    failed > 0 ? `**${failed} failed**; the others are applied or on their way.${view.retryId === undefined ? '' : ' Retrying only redoes the ones Valentina refused.'}` : '',
     waiting > 0
       ? `**${waiting} waiting for Valentina** to confirm. The bot keeps trying with the same request, so each can only be applied once; a receipt follows for each. Do not award them again.`
       : '',
@@ -151,8 +151,9 @@ export function renderSceneReceipt(view: SceneReceiptView): AwardMessage {
     timestamp: new Date(first.createdAt).toISOString(),
   };
   const buttons: APIButtonComponent[] = [];
-  if (view.retryId !== undefined && failed > 0) {
-    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: view.retryId, label: `Retry failed (${failed})` });
+  const resendable = view.entries.filter((e) => e.status === 'FAILED' && e.failure === 'definite').length;
+  if (view.retryId !== undefined && resendable > 0) {
+    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: view.retryId, label: `Retry failed (${resendable})` });
   }
   if (view.undoId !== undefined && applied > 0 && view.undone === undefined) buttons.push(undoButton(view.undoId));
   return { embeds: [embed], components: buttonRow(buttons) };

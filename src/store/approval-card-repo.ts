@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SqlDb } from './sql-db.js';
-import type { ApprovalCard, ApprovalCardRepo } from './types.js';
+import { UNSETTLED_OUTCOME, type ApprovalCard, type ApprovalCardRepo } from './types.js';
 
 const rowSchema = z.object({
   guild_id: z.string(),
@@ -74,11 +74,24 @@ export function createApprovalCardRepo(db: SqlDb): ApprovalCardRepo {
       );
     },
 
-    async release(guildId, userId, now) {
+    async release(guildId, userId, now, holder) {
+      // The holder condition is part of the one statement: a claim another admin took between
+      // our read and this write is never released from under them.
+      const [condition, param] =
+        'heldBy' in holder ? ['handled_by_discord_id = ?', holder.heldBy] : ['updated_at < ?', holder.claimedBefore];
+      const changed = await db.run(
+        `UPDATE approval_cards SET status = 'PENDING', handled_by_discord_id = NULL, outcome = NULL, updated_at = ?
+         WHERE guild_id = ? AND user_id = ? AND status = 'HANDLING' AND ${condition}`,
+        [now, guildId, userId, param],
+      );
+      return changed === 1;
+    },
+
+    async markUnsettled(guildId, userId, actorDiscordId, now) {
       await db.run(
-        `UPDATE approval_cards SET status = 'PENDING', handled_by_discord_id = NULL, updated_at = ?
-         WHERE guild_id = ? AND user_id = ? AND status = 'HANDLING'`,
-        [now, guildId, userId],
+        `UPDATE approval_cards SET outcome = '${UNSETTLED_OUTCOME}', updated_at = ?
+         WHERE guild_id = ? AND user_id = ? AND status = 'HANDLING' AND handled_by_discord_id = ?`,
+        [now, guildId, userId, actorDiscordId],
       );
     },
   };

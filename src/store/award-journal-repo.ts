@@ -25,6 +25,7 @@ const rowSchema = z.object({
   status: z.enum(['PENDING', 'APPLIED', 'FAILED', 'UNDONE']),
   result: z.string().nullable(),
   error: z.string().nullable(),
+  failure: z.enum(['definite', 'ambiguous']).nullable().optional(),
   undo_of: z.number().nullable(),
   created_at: z.number(),
   updated_at: z.number(),
@@ -49,6 +50,7 @@ function toEntry(row: unknown): AwardEntry {
     status: r.status,
     result: r.result === null ? null : resultSchema.parse(JSON.parse(r.result)),
     error: r.error,
+    failure: r.failure ?? null,
     undoOf: r.undo_of,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -60,24 +62,26 @@ function first(rows: unknown[]): AwardEntry | null {
 }
 
 const MAX_LEDGER_PAGE = 100;
+const MAX_EXPORT_PAGE = 5_000;
+const countSchema = z.object({ status: rowSchema.shape.status, n: z.number() });
 
 export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
   const getByKey = async (key: string): Promise<AwardEntry | null> =>
     first(await db.all('SELECT * FROM award_journal WHERE key = ?', [key]));
 
   return {
-    async insertPending(e, now) {
+    async insertPending(e, now, lease) {
       // ON CONFLICT DO NOTHING makes a concurrent duplicate wait for the first insert and then
       // write nothing: exactly one caller sees its row come back.
       const inserted = await db.all(
         `INSERT INTO award_journal (key, guild_id, company_id, campaign_id, batch_id, actor_user_id,
            actor_discord_id, target_user_id, target_discord_id, kind, amount, reason, status, undo_of,
-           created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)
+           created_at, updated_at, lease_owner, lease_until)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING
          RETURNING *`,
         [e.key, e.guildId, e.companyId, e.campaignId, e.batchId, e.actorUserId, e.actorDiscordId, e.targetUserId,
-          e.targetDiscordId, e.kind, e.amount, e.reason, e.undoOf, now, now],
+          e.targetDiscordId, e.kind, e.amount, e.reason, e.undoOf, now, now, lease?.owner ?? null, lease?.until ?? null],
       );
       const created = first(inserted);
       if (created !== null) return { entry: created, created: true };
@@ -86,23 +90,50 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
       return { entry: existing, created: false };
     },
 
+    async acquireLease(key, lease, now) {
+      return first(
+        await db.all(
+          `UPDATE award_journal SET lease_owner = ?, lease_until = ?, updated_at = ?
+           WHERE key = ? AND status = 'PENDING'
+             AND (lease_owner = ? OR lease_until IS NULL OR lease_until <= ?)
+           RETURNING *`,
+          [lease.owner, lease.until, now, key, lease.owner, now],
+        ),
+      );
+    },
+
+    async releaseLease(key, owner, notBefore) {
+      await db.run(`UPDATE award_journal SET lease_owner = NULL, lease_until = ? WHERE key = ? AND lease_owner = ?`, [notBefore, key, owner]);
+    },
+
+    async reopenFailed(key, lease, now) {
+      return first(
+        await db.all(
+          `UPDATE award_journal SET status = 'PENDING', error = NULL, failure = NULL, lease_owner = ?, lease_until = ?, updated_at = ?
+           WHERE key = ? AND status = 'FAILED' AND failure = 'definite'
+           RETURNING *`,
+          [lease.owner, lease.until, now, key],
+        ),
+      );
+    },
+
     async markApplied(key, result: AwardResult, now) {
       // FAILED may still turn APPLIED (a retry with the same key that the API had in fact applied);
       // an UNDONE or APPLIED entry is left as it is and returned unchanged.
       const rows = await db.all(
-        `UPDATE award_journal SET status = 'APPLIED', result = ?, error = NULL, updated_at = ?
+        `UPDATE award_journal SET status = 'APPLIED', result = ?, error = NULL, failure = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
          WHERE key = ? AND status IN ('PENDING', 'FAILED') RETURNING *`,
         [JSON.stringify(resultSchema.parse(result)), now, key],
       );
       return first(rows) ?? getByKey(key);
     },
 
-    async markFailed(key, error, now) {
+    async markFailed(key, error, now, failure = 'ambiguous') {
       // Never downgrades an applied award: that would lose it from the ledger's truth.
       const rows = await db.all(
-        `UPDATE award_journal SET status = 'FAILED', error = ?, updated_at = ?
+        `UPDATE award_journal SET status = 'FAILED', error = ?, failure = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
          WHERE key = ? AND status IN ('PENDING', 'FAILED') RETURNING *`,
-        [error, now, key],
+        [error, failure, now, key],
       );
       return first(rows) ?? getByKey(key);
     },
@@ -136,6 +167,12 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
       return (await db.all(`SELECT * FROM award_journal WHERE status = 'PENDING' ORDER BY id`)).map(toEntry);
     },
 
+    async listUnleased(now) {
+      return (
+        await db.all(`SELECT * FROM award_journal WHERE status = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id`, [now])
+      ).map(toEntry);
+    },
+
     async listLedger(q) {
       const where = ['guild_id = ?'];
       const params: SqlValue[] = [q.guildId];
@@ -164,6 +201,31 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
       ]);
       const total = z.object({ total: z.number() }).parse(counts[0]).total;
       return { items: rows.map(toEntry), total };
+    },
+
+    async countByStatus() {
+      const counts = { PENDING: 0, APPLIED: 0, FAILED: 0, UNDONE: 0 };
+      for (const row of await db.all('SELECT status, COUNT(*) AS n FROM award_journal GROUP BY status')) {
+        const { status, n } = countSchema.parse(row);
+        counts[status] = n;
+      }
+      return counts;
+    },
+
+    async exportPage(q) {
+      const where = ['guild_id = ?', 'company_id = ?', 'id > ?'];
+      const params: SqlValue[] = [q.guildId, q.companyId, q.afterId];
+      if (q.targetUserId !== undefined) {
+        where.push('target_user_id = ?');
+        params.push(q.targetUserId);
+      }
+      if (q.campaignId !== undefined) {
+        where.push('campaign_id = ?');
+        params.push(q.campaignId);
+      }
+      const limit = Math.min(Math.max(Math.trunc(q.limit), 1), MAX_EXPORT_PAGE);
+      const rows = await db.all(`SELECT * FROM award_journal WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`, [...params, limit]);
+      return rows.map(toEntry);
     },
   };
 }

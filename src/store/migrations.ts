@@ -110,7 +110,22 @@ CREATE INDEX member_links_user_idx ON member_links (company_id, user_id);`,
 CREATE INDEX drafts_expires_idx ON drafts (expires_at);`,
   },
   {
-    id: '0006_category_campaigns',
+    id: '0006_award_leases',
+    // A PENDING award is settled by one process at a time: the lease names it and says until when.
+    // Another process takes over only an expired lease. `failure` tells a definite refusal (safe to
+    // send again) from an award Valentina never confirmed (it may have been applied).
+    sql: `ALTER TABLE award_journal ADD COLUMN lease_owner TEXT;
+ALTER TABLE award_journal ADD COLUMN lease_until BIGINT;
+ALTER TABLE award_journal ADD COLUMN failure TEXT CHECK (failure IN ('definite', 'ambiguous'));
+CREATE INDEX award_journal_pending_idx ON award_journal (status, lease_until);`,
+  },
+  {
+    // Keyset pages of the ledger export (/xp export): one guild's company, in id order.
+    id: '0007_award_journal_export_idx',
+    sql: 'CREATE INDEX award_journal_export_idx ON award_journal (guild_id, company_id, id);',
+  },
+  {
+    id: '0008_category_campaigns',
     // The company is kept with the binding: after /setup company rebinds the guild, a binding made
     // for the old company is ignored rather than pointing at another company's campaign.
     sql: `CREATE TABLE category_campaigns (

@@ -22,6 +22,9 @@ export function createSqlStore(
     awards: createAwardJournalRepo(db),
     approvalCards: createApprovalCardRepo(db),
     drafts: createDraftRepo(db),
+    async ping() {
+      await db.all('SELECT 1 AS ok');
+    },
     categoryCampaigns: createCategoryCampaignRepo(db, clock),
     close() {
       closing ??= closeDb();

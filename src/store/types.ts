@@ -81,13 +81,26 @@ export interface AwardEntry {
   /** New totals after the API applied it. */
   result: AwardResult | null;
   error: string | null;
+  /**
+   * For a FAILED entry: `definite` when Valentina refused it (nothing was applied, it may be sent
+   * again), `ambiguous` when it was never confirmed (it may have been applied: never re-sent).
+   */
+  failure: AwardFailure | null;
   /** For an undo entry: the id of the entry it reverts. */
   undoOf: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewAwardEntry = Omit<AwardEntry, 'id' | 'status' | 'result' | 'error' | 'createdAt' | 'updatedAt'>;
+export type AwardFailure = 'definite' | 'ambiguous';
+
+export type NewAwardEntry = Omit<AwardEntry, 'id' | 'status' | 'result' | 'error' | 'failure' | 'createdAt' | 'updatedAt'>;
+
+/** Who settles a PENDING entry (a process's instance id) and until when (epoch ms). */
+export interface AwardLease {
+  owner: string;
+  until: number;
+}
 
 export interface LedgerQuery {
   guildId: string;
@@ -102,10 +115,24 @@ export interface AwardJournalRepo {
   /**
    * Writes a PENDING entry. When the key already exists nothing is written and the existing
    * entry is returned with created=false: that is how double clicks and re-deliveries are caught.
+   * Without a lease, recovery may take the entry over at once.
    */
-  insertPending(entry: NewAwardEntry, now: number): Promise<{ entry: AwardEntry; created: boolean }>;
+  insertPending(entry: NewAwardEntry, now: number, lease?: AwardLease): Promise<{ entry: AwardEntry; created: boolean }>;
+  /**
+   * Takes or renews the lease of a PENDING entry: succeeds when the lease is the caller's own, has
+   * no owner and has run out, or has expired. Returns null when another process holds it.
+   */
+  acquireLease(key: string, lease: AwardLease, now: number): Promise<AwardEntry | null>;
+  /** Gives a lease up without settling: nobody owns the entry, and nobody may take it before `notBefore`. */
+  releaseLease(key: string, owner: string, notBefore: number): Promise<void>;
+  /**
+   * Moves a FAILED entry whose failure was definite back to PENDING under the caller's lease, so
+   * it can be sent again with its own key. Null when it was not such an entry (or someone else won).
+   */
+  reopenFailed(key: string, lease: AwardLease, now: number): Promise<AwardEntry | null>;
   markApplied(key: string, result: AwardResult, now: number): Promise<AwardEntry | null>;
-  markFailed(key: string, error: string, now: number): Promise<AwardEntry | null>;
+  /** `failure` defaults to `ambiguous`, the safe reading: such an entry is never sent again. */
+  markFailed(key: string, error: string, now: number, failure?: AwardFailure): Promise<AwardEntry | null>;
   /**
    * Atomically moves an APPLIED entry to UNDONE. Returns false when it was not APPLIED
    * (already undone, failed, or unknown), so two undo clicks cannot both proceed.
@@ -117,8 +144,24 @@ export interface AwardJournalRepo {
   getByKey(key: string): Promise<AwardEntry | null>;
   listBatch(batchId: string): Promise<AwardEntry[]>;
   listPending(): Promise<AwardEntry[]>;
+  /** PENDING entries whose lease has run out (or that never had one): what recovery may take over. */
+  listUnleased(now: number): Promise<AwardEntry[]>;
   /** Newest first. Excludes nothing: the ledger shows failed and undone entries too. */
   listLedger(query: LedgerQuery): Promise<{ items: AwardEntry[]; total: number }>;
+  /** Entries per status across every guild, for metrics and /setup status. */
+  countByStatus(): Promise<Record<AwardStatus, number>>;
+  /** Oldest first, ids above `afterId`: keyset pages for a streamed ledger export. */
+  exportPage(query: LedgerExportQuery): Promise<AwardEntry[]>;
+}
+
+export interface LedgerExportQuery {
+  guildId: string;
+  companyId: string;
+  targetUserId?: string;
+  campaignId?: string;
+  /** Exclusive; 0 for the first page. */
+  afterId: number;
+  limit: number;
 }
 
 export type ApprovalStatus = 'PENDING' | 'HANDLING' | 'APPROVED' | 'DENIED' | 'MERGED';
@@ -136,6 +179,12 @@ export interface ApprovalCard {
   updatedAt: number;
 }
 
+/** Which claim `release` may undo: the one an actor holds, or one older than a time. */
+export type ApprovalClaimHolder = { heldBy: string } | { claimedBefore: number };
+
+/** The `outcome` of a HANDLING card whose decision Valentina has not confirmed yet. */
+export const UNSETTLED_OUTCOME = 'UNSETTLED';
+
 export interface ApprovalCardRepo {
   get(guildId: string, userId: string): Promise<ApprovalCard | null>;
   upsert(card: Omit<ApprovalCard, 'updatedAt'>, now: number): Promise<void>;
@@ -147,8 +196,14 @@ export interface ApprovalCardRepo {
   claim(guildId: string, userId: string, actorDiscordId: string, now: number): Promise<boolean>;
   /** Final state after the API call succeeded. */
   finish(guildId: string, userId: string, status: 'APPROVED' | 'DENIED' | 'MERGED', outcome: string, now: number): Promise<void>;
-  /** Back to PENDING when the API call failed, so someone may try again. */
-  release(guildId: string, userId: string, now: number): Promise<void>;
+  /**
+   * Back to PENDING so someone may try again, but only a claim still held by `heldBy` (the
+   * actor whose API call failed) or, for a claim whose holder died, one not touched since
+   * `claimedBefore`. A claim another admin took meanwhile is left alone. True when released.
+   */
+  release(guildId: string, userId: string, now: number, holder: ApprovalClaimHolder): Promise<boolean>;
+  /** Marks a held claim as waiting for Valentina's answer (an ambiguous write); it stays HANDLING. */
+  markUnsettled(guildId: string, userId: string, actorDiscordId: string, now: number): Promise<void>;
 }
 
 /**
@@ -197,6 +252,8 @@ export interface Store {
   awards: AwardJournalRepo;
   approvalCards: ApprovalCardRepo;
   drafts: DraftRepo;
+  /** A trivial query, for readiness probes: resolves when the database answers. */
+  ping(): Promise<void>;
   categoryCampaigns: CategoryCampaignRepo;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import {
   ValentinaClient,
   ValidationError,
   APIConnectionError,
+  APITimeoutError,
   ResponseValidationError,
   type ValentinaClientOptions,
 } from '../../src/api/index.js';
@@ -268,16 +269,36 @@ describe('transport behaviour against the fake', () => {
     }
   });
 
-  it('retries a 500 and a reset socket, keeping the Idempotency-Key', async () => {
+  it('retries a 500, keeping the Idempotency-Key', async () => {
     const { company, player, campaign, storyteller } = seed();
-    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', status: 500 });
-    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', reset: true });
+    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', status: 500, times: 2 });
     const before = fake.requests.length;
     const xp = await client().users(company.id).addXp(player.id, campaign.id, 3, storyteller.id);
     expect(xp.xp_current).toBe(3);
     const attempts = fake.requests.slice(before);
     expect(attempts).toHaveLength(3);
     expect(sleeps).toEqual([500, 1000]);
+  });
+
+  it('does not re-send a write whose socket was reset mid-request', async () => {
+    const { company, player, campaign, storyteller } = seed();
+    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', reset: true });
+    const before = fake.requests.length;
+    const err = await caught(client().users(company.id).addXp(player.id, campaign.id, 3, storyteller.id));
+    expect(err).toBeInstanceOf(APIConnectionError);
+    expect(fake.requests.slice(before)).toHaveLength(1);
+  });
+
+  it('a write slower than the timeout is sent once and applied once', async () => {
+    const { company, player, campaign, storyteller } = seed();
+    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', delayMs: 300 });
+    const err = await caught(client({ timeoutMs: 200 }).users(company.id).addXp(player.id, campaign.id, 5, storyteller.id));
+    expect(err).toBeInstanceOf(APITimeoutError);
+    // Let the slow server finish what it was doing.
+    await new Promise((r) => setTimeout(r, 250));
+    const xp = await client().users(company.id).getExperience(player.id, campaign.id);
+    expect(xp.xp_current).toBe(5);
+    expect(sleeps).toEqual([]);
   });
 
   it('gives up on persistent 5xx with ServerError', async () => {

@@ -6,6 +6,7 @@ const rateLimited = (body: Record<string, unknown> = {}, headers: Record<string,
   problem(429, { title: 'Too Many Requests', detail: 'You are being rate limited.', ...body }, headers);
 const unavailable = (): Step => problem(503, { title: 'Service Unavailable' });
 const networkDown = (): Step => new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+const refused = (): Step => new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
 const timedOut = (): Step => new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 
 describe('429 handling', () => {
@@ -149,10 +150,53 @@ describe('5xx, network errors and timeouts', () => {
   });
 });
 
+describe('writes whose outcome is ambiguous', () => {
+  it('sends a timed-out write once and reports it as an ambiguous APITimeoutError', async () => {
+    const h = harness({ maxRetries: 3 });
+    h.script(timedOut(), json(201, fixture('campaign_experience')));
+    const err = await caught(h.client.users(IDS.company).addXp(IDS.user, IDS.campaign, 5, IDS.admin));
+    expect(err).toBeInstanceOf(APITimeoutError);
+    expect((err as APITimeoutError).ambiguousWrite).toBe(true);
+    expect(h.calls).toHaveLength(1);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it('sends a write whose connection was lost mid-request once', async () => {
+    const h = harness({ maxRetries: 3 });
+    h.script(networkDown(), json(201, fixture('campaign_experience')));
+    const err = await caught(h.client.users(IDS.company).addXp(IDS.user, IDS.campaign, 5, IDS.admin));
+    expect(err).toBeInstanceOf(APIConnectionError);
+    expect((err as APIConnectionError).ambiguousWrite).toBe(true);
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it('re-sends a write whose connection was refused (it never reached the server)', async () => {
+    const h = harness({ maxRetries: 3 });
+    h.script(refused(), json(201, fixture('campaign_experience')));
+    await h.client.users(IDS.company).addXp(IDS.user, IDS.campaign, 5, IDS.admin);
+    expect(h.calls).toHaveLength(2);
+  });
+
+  it('a refused write that never got through is not ambiguous', async () => {
+    const h = harness({ maxRetries: 1 });
+    h.script(refused(), refused());
+    const err = await caught(h.client.users(IDS.company).addXp(IDS.user, IDS.campaign, 5, IDS.admin));
+    expect((err as APIConnectionError).ambiguousWrite).toBe(false);
+    expect(h.calls).toHaveLength(2);
+  });
+
+  it('a timed-out read is still retried', async () => {
+    const h = harness({ maxRetries: 1 });
+    h.script(timedOut(), json(200, fixture('user')));
+    await expect(h.client.users(IDS.company).get(IDS.user)).resolves.toMatchObject({ id: IDS.user });
+    expect(h.calls).toHaveLength(2);
+  });
+});
+
 describe('idempotency across retries', () => {
   it('reuses one generated Idempotency-Key and the same body on every retry', async () => {
     const h = harness({ maxRetries: 3 });
-    h.script(unavailable(), networkDown(), rateLimited({ retry_after: 0.5 }), json(201, fixture('campaign_experience')));
+    h.script(unavailable(), refused(), rateLimited({ retry_after: 0.5 }), json(201, fixture('campaign_experience')));
     await h.client.users(IDS.company).addXp(IDS.user, IDS.campaign, 15, IDS.admin);
     expect(h.calls).toHaveLength(4);
     const keys = new Set(h.calls.map((c) => c.headers.get('idempotency-key')));

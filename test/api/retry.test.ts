@@ -15,9 +15,18 @@ describe('shouldRetry', () => {
   it.each([400, 401, 403, 404, 409, 413, 422])('does not retry status %i', (status) => {
     expect(shouldRetry({ kind: 'status', status })).toBe(false);
   });
-  it('retries network errors and timeouts', () => {
-    expect(shouldRetry({ kind: 'network' })).toBe(true);
+  it('retries network errors and timeouts of reads', () => {
+    expect(shouldRetry({ kind: 'network', unsent: false })).toBe(true);
     expect(shouldRetry({ kind: 'timeout' })).toBe(true);
+  });
+  it('never re-sends a write that may have reached the server', () => {
+    expect(shouldRetry({ kind: 'timeout' }, { write: true })).toBe(false);
+    expect(shouldRetry({ kind: 'network', unsent: false }, { write: true })).toBe(false);
+  });
+  it('re-sends a write whose outcome is definite: refused connection, 5xx, 429', () => {
+    expect(shouldRetry({ kind: 'network', unsent: true }, { write: true })).toBe(true);
+    expect(shouldRetry({ kind: 'status', status: 503 }, { write: true })).toBe(true);
+    expect(shouldRetry({ kind: 'status', status: 429 }, { write: true })).toBe(true);
   });
 });
 

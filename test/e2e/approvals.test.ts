@@ -187,6 +187,67 @@ for (const kind of worldStores()) {
       expect(embedText(world.discord.message(prompt.id))).toContain('<@399999999999999999>');
     });
 
+    it('refuses to approve a registration whose member already acts as another user, and offers Merge instead', async () => {
+      const { discordId, userId, card } = await register('Dupe', 'Linked', 'dupe.reg@example.com');
+      const existing = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Dupe', name_last: 'Existing', username: 'dupeexisting', email: 'dupe@example.com' });
+      world.bot.deps.directory.invalidateUsers(world.companyId);
+      const linked = await finalAnswer(world.discord.slash('link', { ...ctx('admin'), options: { member: { user: discordId }, user: existing.id } }));
+      expect(embedText(linked)).toContain('now acts as **Dupe Existing (dupeexisting)**');
+
+      // The old card still offers Approve: pressing it is refused, and the card now offers Merge.
+      const h = world.discord.button(customId(card, 'Approve as Player'), { user: world.members.admin.discordId, message: card.id });
+      const refusal = embedText(await whispered(h));
+      expect(refusal).toContain(`<@${discordId}> is already linked to **Dupe Existing (dupeexisting)** (Player)`);
+      expect(refusal).toContain('Nothing was decided');
+      expect(requestsFor(userId, '/approve')).toHaveLength(0);
+      const warned = world.discord.message(card.id);
+      expect(embedText(warned)).toContain('Approving would give them a second user');
+      expect(controls(warned).map((c) => c.label)).toEqual(['Merge into Dupe Existing (dupeexisting)', 'Deny', 'Merge into another…']);
+      expect((await world.store.approvalCards.get(world.guildId, userId))?.status).toBe('PENDING');
+
+      world.discord.button(customId(warned, 'Merge into Dupe Existing (dupeexisting)'), { user: world.members.admin.discordId, message: card.id });
+      expect(embedText(await settled(card.id))).toContain('Merged into **Dupe Existing (dupeexisting)**');
+      expect(world.valentina.state.getUser(userId)?.archived).toBe(true);
+      expect(world.valentina.state.getUser(existing.id)?.discord_profile.id).toBe(discordId);
+    });
+
+    it('refuses to merge a registration into the acting admin\'s own user', async () => {
+      const { userId } = await register('Selma', 'Self');
+      const h = world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: userId, into: world.members.admin.userId ?? '' } });
+      const answer = await finalAnswer(h);
+      expect(embedText(answer)).toContain('You cannot merge a registration into your own user');
+      expect(world.valentina.requests.filter((r) => r.path.endsWith('/users/merge') && (r.body as { secondary_user_id?: string } | undefined)?.secondary_user_id === userId)).toHaveLength(0);
+    });
+
+    it('asks for a second, expiring confirm before merging into an Admin, then merges', async () => {
+      const target = world.valentina.state.addUser(world.companyId, { role: 'ADMIN', name_first: 'Ophelia', name_last: 'Owner', username: 'ophelia', email: 'ophelia@example.com', discord_id: '399999999999999998' });
+      const { discordId, userId } = await register('Ophelia', 'Again', 'ophelia@example.com');
+      const mergesOf = () => world.valentina.requests.filter((r) => r.path.endsWith('/users/merge') && (r.body as { secondary_user_id?: string } | undefined)?.secondary_user_id === userId);
+      const prompt = await finalAnswer(world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: userId, into: target.id } }));
+      const first = world.discord.button(customId(prompt, 'Merge'), { user: world.members.admin.discordId, message: prompt.id });
+      await first.waitFor(() => embedText(world.discord.message(prompt.id)).includes('Merge into an Admin?'));
+      const second = world.discord.message(prompt.id);
+      expect(embedText(second)).toContain(`<@${discordId}> will act as this user, with admin rights`);
+      expect(embedText(second)).toContain('<@399999999999999998> is linked to **Ophelia Owner (ophelia)** today');
+      expect(mergesOf()).toHaveLength(0);
+
+      // The same confirm, pressed after it expired, does nothing.
+      const yes = customId(second, 'Yes, merge into this Admin');
+      const parts = yes.split(':');
+      parts[parts.length - 1] = Math.floor(Date.now() / 1000 - 60).toString(36);
+      const stale = world.discord.button(parts.join(':'), { user: world.members.admin.discordId, message: prompt.id });
+      await stale.waitFor(() => embedText(world.discord.message(prompt.id)).includes('That confirm expired'));
+      expect(mergesOf()).toHaveLength(0);
+
+      const again = await finalAnswer(world.discord.slash('approvals', { ...ctx('admin'), subcommand: 'merge', options: { pending: userId, into: target.id } }));
+      const ask = world.discord.button(customId(again, 'Merge'), { user: world.members.admin.discordId, message: again.id });
+      await ask.waitFor(() => embedText(world.discord.message(again.id)).includes('Merge into an Admin?'));
+      const confirm = world.discord.button(customId(world.discord.message(again.id), 'Yes, merge into this Admin'), { user: world.members.admin.discordId, message: again.id });
+      await confirm.waitFor(() => embedText(world.discord.message(again.id)).includes('Merged into'));
+      expect(mergesOf()).toHaveLength(1);
+      expect(world.valentina.state.getUser(target.id)?.discord_profile.id).toBe(discordId);
+    });
+
     it('finds merge targets by search when there are more than 25', async () => {
       world.valentina.state.addUsers(world.companyId, 30, (i) => ({ role: 'PLAYER', name_first: 'Filler', name_last: `Number${i}`, username: `filler${i}` }));
       const target = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Quentin', name_last: 'Quest', username: 'quentin', email: 'qq@example.com' });

@@ -156,6 +156,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     LOG_LEVEL: opts.logLevel ?? 'info',
     ASSET_ALLOWED_HOSTS: cdnHost,
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // The operator allows this guild its company (and binds it to the guild for the first run).
+    VALENTINA_GUILD_COMPANIES: `${guild.id}=${company.id}`,
     ...opts.env,
   };
 

@@ -233,6 +233,7 @@ function rows(): Row[] {
   const r: Row[] = [
     // ------------------------------------------------ setup, register, link, whoami
     { name: '/setup show', covers: ['slash:setup show'], kind: 'read', allowed: everyone, fire: (c) => fired(slash(c, 'setup', 'show')) },
+    { name: '/setup status', covers: ['slash:setup status'], kind: 'read', allowed: admin, fire: (c) => fired(slash(c, 'setup', 'status')) },
     { name: '/setup company', covers: ['slash:setup company'], kind: 'read', settings: true, allowed: admin, fire: (c) => fired(slash(c, 'setup', 'company', { company: c.world.companyId })) },
     { name: '/setup campaign', covers: ['slash:setup campaign'], kind: 'read', settings: true, allowed: admin, fire: (c) => fired(slash(c, 'setup', 'campaign', { campaign: c.world.campaignId })) },
     { name: '/setup channels', covers: ['slash:setup channels'], kind: 'read', settings: true, allowed: admin, fire: (c) => fired(slash(c, 'setup', 'channels', { audit: { channel: c.world.auditChannelId } })) },
@@ -618,6 +619,8 @@ function rows(): Row[] {
     { name: '/xp show (own)', covers: ['slash:xp show'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'xp', 'show')) },
     { name: "/xp show (another member's)", covers: ['slash:xp show'], kind: 'read', allowed: staff, fire: (c) => fired(slash(c, 'xp', 'show', { member: p2(c) })) },
     { name: '/xp log (own)', covers: ['slash:xp log'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'xp', 'log')) },
+    { name: '/xp export (own)', covers: ['slash:xp export'], kind: 'read', allowed: approved, fire: (c) => fired(slash(c, 'xp', 'export')) },
+    { name: "/xp export (another member's)", covers: ['slash:xp export'], kind: 'read', allowed: staff, fire: (c) => fired(slash(c, 'xp', 'export', { member: p2(c) })) },
     { name: "/xp log (another member's)", covers: ['slash:xp log'], kind: 'read', allowed: staff, fire: (c) => fired(slash(c, 'xp', 'log', { member: p2(c) })) },
     { name: 'ledger page (own)', covers: ['component:xp:log'], kind: 'read', allowed: approved, fire: (c) => fired(press(c, `xp:log:1:${c.actor.discordId}:0:${c.actor.discordId}:-`)) },
     {

@@ -192,7 +192,10 @@ for (const kind of worldStores()) {
 describe('an unbound server', () => {
   let world: World;
   beforeAll(async () => {
+    // The operator allows this server two companies (one the key cannot see), so it must pick.
     world = await startWorld({ bind: false });
+    world.env['VALENTINA_GUILD_COMPANIES'] = `${world.guildId}=${world.companyId},${world.guildId}=0123456789abcdef01234567`;
+    await world.restart();
   });
   afterAll(async () => {
     await world?.stop();

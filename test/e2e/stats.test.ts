@@ -99,7 +99,15 @@ for (const kind of worldStores()) {
       const message = await finalAnswer(world.discord.slash('stats', { ...ctx('storyteller'), subcommand: 'campaign' }));
       expect(embedText(message)).toContain('Campaign rolls · Blood and Smoke');
       expect(embedText(message)).toContain('**9** rolls');
+      expect(embedText(message)).toContain('Occult');
       expect((await chartOf(message)).width).toBe(STATS_CHART.width);
+
+      // The campaign's top traits include the storyteller's rolls: a player sees the counts only.
+      const asPlayer = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'campaign' }));
+      expect(embedText(asPlayer)).toContain('**9** rolls');
+      expect(embedText(asPlayer)).toContain('Hidden');
+      expect(embedText(asPlayer)).not.toContain('Occult');
+      expect(embedText(asPlayer)).not.toContain('Strength');
 
       const ac = world.discord.autocomplete('stats', { ...ctx('player'), subcommand: 'campaign', options: { campaign: 'blo' }, focused: 'campaign' });
       const { choices } = (await ac.response()).data as { choices: Array<{ name: string; value: string }> };

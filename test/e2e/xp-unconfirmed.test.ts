@@ -63,8 +63,9 @@ for (const kind of worldStores()) {
     }
 
     beforeAll(async () => {
-      // A short client timeout, so the fake's delayed answer arrives after the bot gave up.
-      world = await startWorld({ store: kind.name, env: { API_TIMEOUT_MS: '400' } });
+      // A short client timeout, so the fake's delayed answer arrives after the bot gave up; a resend
+      // gap longer than the fake's slowest answer (1 s), so a re-send never overlaps the first call.
+      world = await startWorld({ store: kind.name, env: { API_TIMEOUT_MS: '400', AWARD_RESEND_GAP_MS: '1500' } });
     });
     afterAll(async () => {
       await world?.stop();
@@ -72,8 +73,8 @@ for (const kind of worldStores()) {
 
     it('a timeout after Valentina applied it: "not confirmed yet", then applied once with one receipt and one audit post', async () => {
       const before = xpOf('player');
-      // Every attempt of the client is answered too late, but the API applies the first one.
-      world.valentina.inject({ method: 'POST', pathIncludes: xpAddPath('player'), delayMs: 1_000, times: 3 });
+      // The one attempt is answered too late, but the API applies it; the client does not re-send it.
+      world.valentina.inject({ method: 'POST', pathIncludes: xpAddPath('player'), delayMs: 1_000, times: 1 });
       const award = await awardUnconfirmed('player', 5);
       await eventually(() => xpOf('player'), (n) => n === before + 5);
       expect(postsAbout(world.auditChannelId, award.id)).toHaveLength(0);
@@ -81,8 +82,12 @@ for (const kind of worldStores()) {
       await awardThatSucceeds('player2');
       await expectSettledOnce('player', award, before, 5);
       expect(postsAbout(world.auditChannelId, award.id)).toHaveLength(1);
-      // The background call carried the same key and was answered from the API's replay.
-      expect(writesWithKey(award.key).length).toBeGreaterThanOrEqual(4);
+      // Sent once by the interaction; the background call carried the same key and was answered
+      // from the API's replay, not before the resend gap (1.5 s from the bot's send; arrival times
+      // at the fake are a few ms later than sends).
+      const writes = writesWithKey(award.key);
+      expect(writes).toHaveLength(2);
+      expect((writes[1]?.at ?? 0) - (writes[0]?.at ?? 0)).toBeGreaterThanOrEqual(1_400);
     });
 
     it('a 503 on every attempt: nothing applied yet, then applied once with the same key', async () => {
@@ -99,7 +104,7 @@ for (const kind of worldStores()) {
 
     it('a scene with a reset socket shows the member as waiting, offers no retry for them, and settles them once', async () => {
       const before = { player: xpOf('player'), player2: xpOf('player2') };
-      world.valentina.inject({ method: 'POST', pathIncludes: xpAddPath('player2'), reset: true, times: 3 });
+      world.valentina.inject({ method: 'POST', pathIncludes: xpAddPath('player2'), reset: true, times: 1 });
       const h = world.discord.slash('xp', { ...ctx('storyteller'), subcommand: 'scene', options: { amount: 2 } });
       const picker = await finalAnswer(h);
       const pick = customIds(picker).find((c) => c.startsWith('xp:scene-pick:')) ?? '';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
-import type { MemberLink, Store } from '../../src/store/types.js';
+import { UNSETTLED_OUTCOME, type MemberLink, type Store } from '../../src/store/types.js';
 import { storeKinds, type StoreHandle, type StoreKind } from './harness.js';
 import { captureLogger, newAward } from './helpers.js';
 
@@ -204,6 +204,7 @@ describe.each(kinds)('$name store', (kind) => {
           status: 'PENDING',
           result: null,
           error: null,
+          failure: null,
           createdAt: T0,
           updatedAt: T0,
         });
@@ -262,6 +263,49 @@ describe.each(kinds)('$name store', (kind) => {
         expect(kept).toMatchObject({ status: 'APPLIED', error: null, updatedAt: T0 + 2 });
         const other = { xpCurrent: 0, xpTotal: 0, coolPoints: 0 };
         expect(await store.awards.markApplied('key-1', other, T0 + 4)).toMatchObject({ result, updatedAt: T0 + 2 });
+      });
+
+      it('leases a PENDING entry to one process at a time, and hands over only an expired lease', async () => {
+        await store.awards.insertPending(newAward(), T0, { owner: 'a', until: T0 + 100 });
+        expect(await store.awards.listUnleased(T0 + 99)).toEqual([]);
+        // Another process is refused while the lease runs; the owner renews it.
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 50)).toBeNull();
+        expect(await store.awards.acquireLease('key-1', { owner: 'a', until: T0 + 300 }, T0 + 60)).toMatchObject({ key: 'key-1' });
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 200)).toBeNull();
+        // Given up at shutdown: nobody owns it, and nobody may take it before it was due.
+        await store.awards.releaseLease('key-1', 'a', T0 + 250);
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 249)).toBeNull();
+        expect((await store.awards.listUnleased(T0 + 250)).map((e) => e.key)).toEqual(['key-1']);
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 500 }, T0 + 250)).toMatchObject({ key: 'key-1' });
+        // A release by a process that no longer holds it changes nothing.
+        await store.awards.releaseLease('key-1', 'a', T0);
+        expect(await store.awards.acquireLease('key-1', { owner: 'c', until: T0 + 900 }, T0 + 300)).toBeNull();
+        // Settled entries cannot be leased.
+        await store.awards.markApplied('key-1', result, T0 + 310);
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 900 }, T0 + 320)).toBeNull();
+        expect(await store.awards.listUnleased(T0 + 10_000)).toEqual([]);
+      });
+
+      it('gives an expired lease to exactly one of 20 concurrent takers, across two instances', async () => {
+        await withTwoInstances(async (a, b) => {
+          await a.awards.insertPending(newAward(), T0, { owner: 'crashed', until: T0 + 10 });
+          const wins = await Promise.all(
+            Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).awards.acquireLease('key-1', { owner: `p${i}`, until: T0 + 1_000 }, T0 + 20)),
+          );
+          expect(wins.filter((w) => w !== null)).toHaveLength(1);
+        });
+      });
+
+      it('reopens only a definite failure, once', async () => {
+        await store.awards.insertPending(newAward(), T0);
+        await store.awards.insertPending(newAward({ key: 'key-2' }), T0);
+        expect(await store.awards.markFailed('key-1', 'Not enough XP', T0 + 1, 'definite')).toMatchObject({ failure: 'definite' });
+        expect(await store.awards.markFailed('key-2', 'never confirmed', T0 + 1)).toMatchObject({ failure: 'ambiguous' });
+        expect(await store.awards.reopenFailed('key-2', { owner: 'a', until: T0 + 100 }, T0 + 2)).toBeNull();
+        const reopened = await store.awards.reopenFailed('key-1', { owner: 'a', until: T0 + 100 }, T0 + 2);
+        expect(reopened).toMatchObject({ status: 'PENDING', error: null, failure: null });
+        expect(await store.awards.reopenFailed('key-1', { owner: 'b', until: T0 + 100 }, T0 + 3)).toBeNull();
+        expect(await store.awards.acquireLease('key-1', { owner: 'b', until: T0 + 200 }, T0 + 4)).toBeNull();
       });
 
       it('claims an undo once, and releases it', async () => {
@@ -406,9 +450,32 @@ describe.each(kinds)('$name store', (kind) => {
         });
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 2)).toBe(false);
         expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ handledByDiscordId: 'admin-1' });
-        await store.approvalCards.release('g1', 'u-new', T0 + 3);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 3, { heldBy: 'admin-1' })).toBe(true);
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 3 });
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 4)).toBe(true);
+      });
+
+      it('releases only a claim held by the expected actor, or one stale by time', async () => {
+        await store.approvalCards.upsert(card, T0);
+        expect(await store.approvalCards.claim('g1', 'u-new', 'admin-1', T0 + 10)).toBe(true);
+        // Another admin's failed call, or a stale check that read an older claim, must not free admin-1's claim.
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 11, { heldBy: 'admin-2' })).toBe(false);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 11, { claimedBefore: T0 + 10 })).toBe(false);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ status: 'HANDLING', handledByDiscordId: 'admin-1', updatedAt: T0 + 10 });
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 12, { claimedBefore: T0 + 11 })).toBe(true);
+        expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 12 });
+      });
+
+      it('marks a held claim unsettled; a release clears the mark', async () => {
+        await store.approvalCards.upsert(card, T0);
+        await store.approvalCards.claim('g1', 'u-new', 'admin-1', T0 + 1);
+        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-2', T0 + 2);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ outcome: null, updatedAt: T0 + 1 });
+        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-1', T0 + 3);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ status: 'HANDLING', outcome: UNSETTLED_OUTCOME, updatedAt: T0 + 3 });
+        expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 4)).toBe(false);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 5, { heldBy: 'admin-1' })).toBe(true);
+        expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 5 });
       });
 
       it('creates a missing card in HANDLING for the winner', async () => {
@@ -433,7 +500,8 @@ describe.each(kinds)('$name store', (kind) => {
         const finished = { ...card, status: 'APPROVED', handledByDiscordId: 'admin-1', outcome: 'PLAYER', updatedAt: T0 + 2 };
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual(finished);
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 3)).toBe(false);
-        await store.approvalCards.release('g1', 'u-new', T0 + 4);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 4, { heldBy: 'admin-1' })).toBe(false);
+        expect(await store.approvalCards.release('g1', 'u-new', T0 + 4, { claimedBefore: T0 + 100 })).toBe(false);
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual(finished);
         for (const status of ['DENIED', 'MERGED'] as const) {
           await store.approvalCards.finish('g1', 'u-new', status, `as ${status}`, T0 + 5);

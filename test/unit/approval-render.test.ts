@@ -7,7 +7,7 @@ import { renderApprovalQueue } from '../../src/render/approval-queue.js';
 import { renderApprovalReceipt } from '../../src/render/approval-receipt.js';
 import { cardIds } from '../../commands/approvals/ids.js';
 import { parseCustomId } from '../../src/discord/custom-id.js';
-import { approveId } from '../../commands/approvals/ids.js';
+import { approveId, mergeOkId } from '../../commands/approvals/ids.js';
 
 function user(fields: Partial<Record<string, unknown>> & { id: string }): User {
   return UserSchema.parse({ username: 'nora', email: 'nora@example.com', role: 'UNAPPROVED', company_id: 'c1', name_first: 'Nora', name_last: 'Vale', ...fields });
@@ -35,6 +35,17 @@ describe('approval card', () => {
     const first = parseCustomId(buttons(card.components)[0]?.custom_id ?? '');
     expect(first && approveId.decode(first)).toEqual([pending.id, 'PLAYER', 'c']);
     expect(first?.owner).toBeUndefined();
+  });
+
+  it('warns and offers Merge instead of Approve when the member already acts as another user, on a card and a queue page', () => {
+    const existing = user({ id: 'e0000000000000000000000e', role: 'STORYTELLER', username: 'nora-old', name_last: 'Old', discord_profile: { id: '300000000000000001' } });
+    const card = renderApprovalCard(pending, cardIds(pending.id, 'c', existing.id), undefined, existing);
+    expect(card.embeds[0]?.description).toContain('<@300000000000000001> is already linked to **Nora Old (nora-old)** (Storyteller)');
+    expect(buttons(card.components).map((b) => b.label)).toEqual(['Merge into Nora Old (nora-old)', 'Deny', 'Merge into another…']);
+    const merge = parseCustomId(buttons(card.components)[0]?.custom_id ?? '');
+    expect(merge && mergeOkId.decode(merge)).toEqual([pending.id, existing.id]);
+    const page = renderApprovalQueue([pending], 0, (u) => cardIds(u.id, '0', existing.id), { prev: 'p', next: 'n' }, undefined, existing);
+    expect(buttons(page.components).some((b) => b.label?.startsWith('Approve'))).toBe(false);
   });
 
   it('says when the registrant is not on Discord', () => {

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, ServerError, UserSchema, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
 import type { Deps } from '../../src/deps.js';
 import {
+  AdminMergeNeedsConfirmError,
+  LinkedElsewhereError,
   STALE_CLAIM_MS,
   alreadyHandledMessage,
   decideApproval,
@@ -110,13 +112,19 @@ class FakeUsers {
       this.users.set(id, updated);
       return updated;
     },
-    listAll: async () => [...this.users.values()],
+    listAll: async (filters?: { userRole?: string }) => [...this.users.values()].filter((u) => filters?.userRole === undefined || u.role === filters.userRole),
     listAllUnapproved: async () => [...this.users.values()].filter((u) => u.role === 'UNAPPROVED'),
+    iterAll: (): AsyncIterable<User> => {
+      const all = [...this.users.values()];
+      return (async function* () {
+        yield* all;
+      })();
+    },
   };
 }
 
 function fakeApi(users: FakeUsers): ValentinaClient {
-  return { users: () => users.service } as unknown as ValentinaClient;
+  return { users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
 }
 
 describe('decideApproval', () => {
@@ -230,6 +238,39 @@ describe('decideApproval', () => {
     expect(users.writes().map((c) => c.op)).toEqual(['merge']);
     expect(receipt.warnings).toEqual([]);
     expect(await store.memberLinks.get(COMPANY, MEMBER)).toMatchObject({ userId: EXISTING, role: 'STORYTELLER' });
+  });
+
+  it('refuses to approve a registration whose member already acts as another approved user', async () => {
+    users.add(makeUser({ id: EXISTING, role: 'ADMIN', discord_profile: { id: MEMBER } }));
+    const err = await decide({ kind: 'APPROVE', role: 'PLAYER' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LinkedElsewhereError);
+    expect((err as LinkedElsewhereError).linkedUser.id).toBe(EXISTING);
+    expect(users.writes()).toEqual([]);
+    expect((await store.approvalCards.get(GUILD, PENDING))?.status).toBe('PENDING');
+    // Merging it into that user stays possible.
+    expect((await decide({ kind: 'MERGE', primaryUserId: EXISTING, adminConfirmed: true }, ADMIN_DISCORD, 'i2')).status).toBe('MERGED');
+  });
+
+  it('refuses to merge into the acting admin\'s own user', async () => {
+    await expect(decide({ kind: 'MERGE', primaryUserId: ADMIN, adminConfirmed: true })).rejects.toThrow(/into your own user/);
+    expect(users.writes()).toEqual([]);
+    expect((await store.approvalCards.get(GUILD, PENDING))?.status).toBe('PENDING');
+  });
+
+  it('merges into an ADMIN only with the explicit confirm, and never takes the last linked Admin off their account', async () => {
+    users.add(makeUser({ id: EXISTING, role: 'ADMIN', discord_profile: { id: '399999999999999999' } }));
+    await expect(decide({ kind: 'MERGE', primaryUserId: EXISTING })).rejects.toBeInstanceOf(AdminMergeNeedsConfirmError);
+    expect(users.writes()).toEqual([]);
+    // With the acting admin unlinked in Valentina, EXISTING is the last Admin with a Discord account.
+    const admin = users.users.get(ADMIN);
+    if (admin === undefined) throw new Error('seed');
+    users.users.set(ADMIN, { ...admin, discord_profile: { ...admin.discord_profile, id: null } });
+    await expect(decide({ kind: 'MERGE', primaryUserId: EXISTING, adminConfirmed: true }, ADMIN_DISCORD, 'i2')).rejects.toThrow(/last Admin with a Discord account/);
+    expect(users.writes()).toEqual([]);
+    users.users.set(ADMIN, admin);
+    const receipt = await decide({ kind: 'MERGE', primaryUserId: EXISTING, adminConfirmed: true }, ADMIN_DISCORD, 'i3');
+    expect(receipt.status).toBe('MERGED');
+    expect(users.writes().map((c) => c.op)).toEqual(['merge', 'update']);
   });
 
   it('refuses to merge into another pending registration and reopens the card', async () => {

@@ -17,6 +17,7 @@ import {
   AwardService,
   NUDGE_GAP_MS,
   RECOVERY_WINDOW_MS,
+  RESEND_GAP_MS,
   SETTLE_DELAYS_MS,
   type AwardApi,
   type AwardRequest,
@@ -288,7 +289,7 @@ describe('an award Valentina does not confirm', () => {
   });
 
   it('tries a waiting award early once another award for the company succeeds', async () => {
-    api.next = [{ fail: timeout() }];
+    api.next = [{ fail: unavailable() }];
     await awards.apply(request());
     now += 500;
     await awards.apply(request({ key: 'other', targetUserId: 'p2' }));
@@ -299,6 +300,48 @@ describe('an award Valentina does not confirm', () => {
     expect(await statusOf('i1:award')).toBe('APPLIED');
   });
 
+  it('never re-sends a call that may still be running sooner than the resend gap, nudged or not', async () => {
+    api.next = [{ fail: timeout() }];
+    await awards.apply(request());
+    now += 500;
+    await awards.apply(request({ key: 'other', targetUserId: 'p2' }));
+    // The nudge may not bring it before RESEND_GAP_MS after the timed-out call started.
+    expect(scheduler.delays.at(-1)).toBeGreaterThanOrEqual(RESEND_GAP_MS - 500);
+  });
+
+  it('an award Valentina applied whose journal write failed: applied for the member, journalled later, never re-sent', async () => {
+    const markApplied = store.awards.markApplied.bind(store.awards);
+    let failWrites = 1;
+    store.awards.markApplied = async (key, result, at) => {
+      if (failWrites-- > 0) throw new Error('database is locked');
+      return markApplied(key, result, at);
+    };
+    const outcome = await awards.apply(request(), { origin: ORIGIN });
+    expect(outcome).toMatchObject({ status: 'applied', fresh: true });
+    expect(outcome.entry.result).toEqual({ xpCurrent: 5, xpTotal: 5, coolPoints: 0 });
+    expect(await statusOf('i1:award')).toBe('PENDING');
+    now += SETTLE_DELAYS_MS[0] ?? 0;
+    await scheduler.fire();
+    expect(await statusOf('i1:award')).toBe('APPLIED');
+    expect(api.calls).toHaveLength(1);
+    // The member already saw the receipt: no late one.
+    expect(reports).toEqual([]);
+  });
+
+  it('on dispose, gives its lease up so another process finishes the award, but not before it was due', async () => {
+    api.next = [{ applyThen: timeout() }];
+    await awards.apply(request());
+    await awards.dispose();
+    const next = new AwardService(api, store.awards, () => now, silent, { scheduler: new ManualScheduler(), owner: 'next-process' });
+    // Too early: the timed-out call may still be running at Valentina.
+    now += 1_000;
+    expect(await next.recover({ ownsGuild: () => true })).toEqual([]);
+    now += SETTLE_DELAYS_MS[0] ?? 0;
+    expect((await next.recover({ ownsGuild: () => true })).map((r) => r.outcome)).toEqual(['applied']);
+    expect(api.applied()).toHaveLength(1);
+    await next.dispose();
+  });
+
   it('stops on dispose, leaving the entry PENDING for start-up recovery, which applies it once', async () => {
     api.next = [{ applyThen: timeout() }];
     await awards.apply(request());
@@ -306,7 +349,7 @@ describe('an award Valentina does not confirm', () => {
     expect(scheduler.live()).toBe(0);
     expect(await statusOf('i1:award')).toBe('PENDING');
 
-    const next = new AwardService(api, store.awards, () => now, silent, { scheduler: new ManualScheduler() });
+    const next = new AwardService(api, store.awards, () => now, silent, { scheduler: new ManualScheduler(), owner: 'next-process' });
     now += 60_000;
     const recovered = await next.recover({ ownsGuild: () => true });
     expect(recovered.map((r) => r.outcome)).toEqual(['applied']);
@@ -349,6 +392,7 @@ describe('what members see of an unconfirmed award', () => {
     status: 'APPLIED',
     result: { xpCurrent: 3, xpTotal: 3, coolPoints: 0 },
     error: null,
+    failure: null,
     undoOf: null,
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
@@ -375,10 +419,17 @@ describe('what members see of an unconfirmed award', () => {
     expect(text).not.toContain('failed');
     expect(JSON.stringify(waitingOnly.components)).not.toContain('scene-retry');
     const withFailure = renderSceneReceipt({
-      entries: [entry({ status: 'FAILED', result: null, error: 'rate limited' }), entry({ id: 10, status: 'PENDING', result: null })],
+      entries: [entry({ status: 'FAILED', result: null, error: 'rate limited', failure: 'definite' }), entry({ id: 10, status: 'PENDING', result: null })],
       campaignName: 'Camp',
       retryId: 'xp:scene-retry:1:1:b',
     });
     expect(JSON.stringify(withFailure.components)).toContain('Retry failed (1)');
+    // An award never confirmed may have been applied: it is listed, never offered for retry.
+    const neverConfirmed = renderSceneReceipt({
+      entries: [entry({ status: 'FAILED', result: null, error: 'never confirmed', failure: 'ambiguous' }), entry({ id: 10 })],
+      campaignName: 'Camp',
+      retryId: 'xp:scene-retry:1:1:b',
+    });
+    expect(JSON.stringify(neverConfirmed.components)).not.toContain('scene-retry');
   });
 });

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RateLimitError, ServerError, ValidationError, type CampaignExperience } from '../../src/api/index.js';
-import { AwardService, RECOVERY_WINDOW_MS, type AwardApi, type AwardRequest, type AwardScheduler, type ExperienceWriter } from '../../src/domain/awards/award-service.js';
+import { RateLimitError, ServerError, ValidationError, type CampaignExperience, type ValentinaClient } from '../../src/api/index.js';
+import { AwardService, LEASE_MS, RECOVERY_WINDOW_MS, type AwardApi, type AwardRequest, type AwardScheduler, type ExperienceWriter } from '../../src/domain/awards/award-service.js';
 import { readLedger, LEDGER_PAGE_SIZE } from '../../src/domain/awards/ledger.js';
 import { mapLimit } from '../../src/domain/awards/map-limit.js';
 import { confirmScene, retryScene, SCENE_CONCURRENCY, SCENE_DRAFT_KIND } from '../../src/domain/awards/scene.js';
 import { planUndo, reversalOf, runUndo, singleUndoResult, UNDO_WINDOW_MS } from '../../src/domain/awards/undo.js';
 import { AlreadyHandledError, ExpiredError, InvalidInputError, PermissionDeniedError } from '../../src/domain/errors.js';
 import { createStore } from '../../src/store/index.js';
-import type { AwardEntry, Store } from '../../src/store/types.js';
+import type { AwardEntry, GuildSettings, Store } from '../../src/store/types.js';
 
 type Op = 'addXp' | 'removeXp' | 'addCoolPoints';
 interface Call {
@@ -96,6 +96,26 @@ const serverError = () => new ServerError({ status: 503, title: 'Service Unavail
 /** A 429 past the client's patience: a definite "not now", nothing applied. */
 const rateLimited = () => new RateLimitError({ status: 429, title: 'Too Many Requests', method: 'POST', path: '/x', retryAfterSeconds: 60 });
 const silent = { info: () => undefined, warn: () => undefined };
+
+/** Scenes under the default policy never read the company; any API call here is a bug. */
+const noApi = {
+  companies(): never {
+    throw new Error('the STORYTELLER_ONLY policy needs no company read');
+  },
+} as unknown as ValentinaClient;
+
+function guildSettings(): GuildSettings {
+  return {
+    guildId: 'g1',
+    companyId: 'co',
+    defaultCampaignId: 'camp',
+    approvalsChannelId: null,
+    auditChannelId: null,
+    xpPolicy: 'STORYTELLER_ONLY',
+    maxAwardAmount: 100,
+    updatedAt: 0,
+  };
+}
 
 /** Background settles run only when a test fires them: no real timers. */
 class ManualScheduler implements AwardScheduler {
@@ -256,6 +276,31 @@ describe('AwardService.recover', () => {
     expect(entry?.error).toContain('one-hour window');
   });
 
+  it('leaves an entry alone while another process holds its lease, and takes it over once the lease ran out', async () => {
+    const other = new AwardService(api, store.awards, () => now, silent, { owner: 'other-process' });
+    try {
+      // The other process journalled it and is (as far as anyone knows) still calling the API.
+      await other.begin(request({ key: 'theirs-in-flight' }));
+      now += LEASE_MS - 1;
+      expect(await awards.recover({ ownsGuild: () => true })).toEqual([]);
+      expect(api.calls).toHaveLength(0);
+      now += 1;
+      const reports = await awards.recover({ ownsGuild: () => true });
+      expect(reports.map((r) => [r.entry.key, r.outcome])).toEqual([['theirs-in-flight', 'applied']]);
+      expect(api.calls).toHaveLength(1);
+      // Two recoveries racing for one expired lease: exactly one gets it.
+      await other.begin(request({ key: 'contested', targetUserId: 'p2', targetDiscordId: 'd-p2' }));
+      now += LEASE_MS;
+      const third = new AwardService(api, store.awards, () => now, silent, { owner: 'third-process' });
+      const both = await Promise.all([awards.recover({ ownsGuild: () => true }), third.recover({ ownsGuild: () => true })]);
+      expect(both.flat().map((r) => r.entry.key)).toEqual(['contested']);
+      expect(api.calls.filter((c) => c.key === 'contested')).toHaveLength(1);
+      await third.dispose();
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it("leaves another shard's young entries alone", async () => {
     await awards.begin(request({ key: 'theirs', guildId: 'g-other' }));
     const reports = await awards.recover({ ownsGuild: (g) => g === 'g1' });
@@ -266,6 +311,7 @@ describe('AwardService.recover', () => {
 
   it('reports a recovered award the API refuses as failed', async () => {
     await awards.begin(request({ key: 'short', kind: 'XP_REMOVE', amount: 50 }));
+    now += LEASE_MS;
     const reports = await awards.recover({ ownsGuild: () => true });
     expect(reports.map((r) => r.outcome)).toEqual(['failed']);
     expect((await store.awards.getByKey('short'))?.error).toContain('Not enough XP');
@@ -274,6 +320,7 @@ describe('AwardService.recover', () => {
   it('turns the original UNDONE when a recovered undo applies', async () => {
     const original = (await awards.apply(request())).entry;
     await awards.begin(request({ key: 'i1:award:undo', kind: 'XP_REMOVE', undoOf: original.id }));
+    now += LEASE_MS;
     await awards.recover({ ownsGuild: () => true });
     expect((await store.awards.get(original.id))?.status).toBe('UNDONE');
     expect(api.xpOf('p1').xp_current).toBe(0);
@@ -368,8 +415,8 @@ describe('undo', () => {
 });
 
 describe('scenes', () => {
-  const storyteller = { userId: 'st', discordId: 'd-st', role: 'STORYTELLER' };
-  const deps = () => ({ awards, store, clock: { now: () => now } });
+  const storyteller = { userId: 'st', discordId: 'd-st', role: 'STORYTELLER', companyId: 'co', guildId: 'g1', settings: guildSettings() };
+  const deps = () => ({ awards, store, clock: { now: () => now }, api: noApi });
 
   async function draft(id: string, members: number, over: Record<string, unknown> = {}): Promise<void> {
     const targets = Array.from({ length: members }, (_, i) => ({ discordId: `d-m${i}`, userId: `m${String(i).padStart(2, '0')}` }));
@@ -441,12 +488,12 @@ describe('scenes', () => {
     ]);
     failing = false;
     const before = api.calls.length;
-    const retried = await retryScene(deps(), 's3');
+    const retried = await retryScene(deps(), 's3', storyteller);
     expect(api.calls.slice(before).map((c) => c.key).sort()).toEqual(['s3:m01', 's3:m03']);
     expect(retried.entries.map((e) => e.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
     expect(retried.freshlyApplied.map((e) => e.targetUserId).sort()).toEqual(['m01', 'm03']);
     for (const id of ['m00', 'm01', 'm02', 'm03']) expect(api.xpOf(id).xp_current).toBe(3);
-    await expect(retryScene(deps(), 's3')).rejects.toThrow(AlreadyHandledError);
+    await expect(retryScene(deps(), 's3', storyteller)).rejects.toThrow(AlreadyHandledError);
   });
 
   it('keeps an award the API applied but did not confirm waiting, never re-sent by Retry failed, and settles it once', async () => {
@@ -463,7 +510,7 @@ describe('scenes', () => {
     const run = await confirmScene(deps(), 's4', 'g1', storyteller);
     expect(run.entries[0]?.status).toBe('PENDING');
     expect(run.freshlyApplied).toEqual([]);
-    await expect(retryScene(deps(), 's4')).rejects.toThrow(/waiting for Valentina/);
+    await expect(retryScene(deps(), 's4', storyteller)).rejects.toThrow(/waiting for Valentina/);
     expect(api.calls).toHaveLength(1);
     now += 15_000;
     await scheduler.fire();
@@ -480,8 +527,64 @@ describe('scenes', () => {
 
   it('refuses a confirm by someone the policy no longer allows', async () => {
     await draft('s6', 2);
-    await expect(confirmScene(deps(), 's6', 'g1', { userId: 'p', discordId: 'd-p', role: 'PLAYER' })).rejects.toThrow(/role changed/);
+    await expect(confirmScene(deps(), 's6', 'g1', { ...storyteller, userId: 'p', discordId: 'd-p', role: 'PLAYER' })).rejects.toThrow(/role changed/);
     expect(api.calls).toHaveLength(0);
+  });
+
+  it('refuses to confirm a draft made for the company the server used before a rebind', async () => {
+    await draft('s7', 2);
+    await expect(confirmScene(deps(), 's7', 'g1', { ...storyteller, companyId: 'other-co' })).rejects.toThrow(ExpiredError);
+    expect(api.calls).toHaveLength(0);
+  });
+
+  describe('Retry failed', () => {
+    async function sceneWithFailures(id: string): Promise<void> {
+      await draft(id, 3);
+      api.failures.push((c) => (c.userId === 'm01' && !api.replays.has(c.key ?? '') ? rateLimited() : undefined));
+      await confirmScene(deps(), id, 'g1', storyteller);
+    }
+
+    it('never re-sends an award that was never confirmed, even hours later', async () => {
+      await draft('r1', 2);
+      // m00 applied but never confirmed, until the replay window ran out: FAILED, ambiguous.
+      api.failures.push((c) => (c.userId === 'm00' ? serverError() : undefined));
+      await confirmScene(deps(), 'r1', 'g1', storyteller);
+      await store.awards.markFailed('r1:m00', 'never confirmed', now, 'ambiguous');
+      now += 2 * 3_600_000;
+      const before = api.calls.length;
+      await expect(retryScene(deps(), 'r1', storyteller)).rejects.toThrow(/may or may not have been applied/);
+      expect(api.calls.length).toBe(before);
+    });
+
+    it('refuses a definite failure once the replay window is over', async () => {
+      await sceneWithFailures('r2');
+      now += RECOVERY_WINDOW_MS;
+      const before = api.calls.length;
+      await expect(retryScene(deps(), 'r2', storyteller)).rejects.toThrow(ExpiredError);
+      expect(api.calls.length).toBe(before);
+    });
+
+    it("re-checks the presser's rights: a storyteller demoted since the scene cannot retry it", async () => {
+      await sceneWithFailures('r3');
+      const before = api.calls.length;
+      await expect(retryScene(deps(), 'r3', { ...storyteller, role: 'PLAYER' })).rejects.toThrow(PermissionDeniedError);
+      expect(api.calls.length).toBe(before);
+    });
+
+    it("refuses another guild's or another company's scene", async () => {
+      await sceneWithFailures('r4');
+      await expect(retryScene(deps(), 'r4', { ...storyteller, companyId: 'other-co' })).rejects.toThrow(/not in this server/);
+      await expect(retryScene(deps(), 'r4', { ...storyteller, guildId: 'g2' })).rejects.toThrow(/not in this server/);
+    });
+
+    it('two presses at once send each failed award once', async () => {
+      await sceneWithFailures('r5');
+      api.failures.length = 0;
+      const before = api.calls.length;
+      await Promise.allSettled([retryScene(deps(), 'r5', storyteller), retryScene(deps(), 'r5', storyteller)]);
+      expect(api.calls.slice(before).map((c) => c.key)).toEqual(['r5:m01']);
+      expect(api.xpOf('m01').xp_current).toBe(3);
+    });
   });
 });
 

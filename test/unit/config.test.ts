@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems.length).toBe(5);
   });
 
+  it('reads VALENTINA_API_VERSION: auto by default, v1/v2 forced, anything else refused', () => {
+    expect(loadConfig(valid).valentinaApiVersion).toBe('auto');
+    expect(loadConfig({ ...valid, VALENTINA_API_VERSION: '' }).valentinaApiVersion).toBe('auto');
+    expect(loadConfig({ ...valid, VALENTINA_API_VERSION: ' V2 ' }).valentinaApiVersion).toBe('v2');
+    expect(loadConfig({ ...valid, VALENTINA_API_VERSION: 'v1' }).valentinaApiVersion).toBe('v1');
+    expect(() => loadConfig({ ...valid, VALENTINA_API_VERSION: '3' })).toThrow(/VALENTINA_API_VERSION must be one of auto, v1, v2/);
+  });
+
   it('treats empty optional variables as unset', () => {
     const c = loadConfig({ ...valid, DATABASE_URL: '', DISCORD_API_URL: '', DEV_GUILD_ID: '', VALENTINA_COMPANY_ID: ' ' });
     expect(c.databaseUrl).toBeUndefined();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
+  APITimeoutError,
   AuthenticationError,
   AuthorizationError,
   NotFoundError,
@@ -53,5 +54,17 @@ describe('describeError', () => {
   it('treats network failures and drift as outages, not user mistakes', () => {
     expect(describeError(new APIConnectionError({ method: 'GET', path: '/x', cause: { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' } }), 'r').title).toBe('Valentina is having trouble');
     expect(describeError(new ResponseValidationError({ method: 'GET', path: '/x', status: 200, issues: 'bad' }), 'r').level).toBe('error');
+  });
+
+  it('never says "nothing was changed" or "retry" about a write that may have been applied', () => {
+    const timedOut = describeError(new APITimeoutError({ method: 'POST', path: '/notes', timeoutMs: 10_000 }), 'r');
+    expect(timedOut.title).toBe('No answer from Valentina');
+    expect(timedOut.message).toContain('cannot tell whether this was saved');
+    expect(timedOut.message).not.toMatch(/nothing was changed|retry/i);
+    const reset = describeError(new APIConnectionError({ method: 'PATCH', path: '/x', cause: { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' } }), 'r');
+    expect(reset.title).toBe('No answer from Valentina');
+    // A write refused before it was sent is an outage: nothing happened.
+    const refused = describeError(new APIConnectionError({ method: 'POST', path: '/x', unsent: true, cause: { name: 'Error', message: 'refused', code: 'ECONNREFUSED' } }), 'r');
+    expect(refused.title).toBe('Valentina is having trouble');
   });
 });

@@ -27,6 +27,7 @@ function entry(over: Partial<AwardEntry> = {}): AwardEntry {
     status: 'APPLIED',
     result: { xpCurrent: 25, xpTotal: 35, coolPoints: 2 },
     error: null,
+    failure: null,
     undoOf: null,
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_500,
@@ -98,7 +99,7 @@ describe('renderSceneReceipt', () => {
     Array.from({ length: n }, (_, i) => entry({ id: i + 1, targetDiscordId: `2000000000000000${String(i).padStart(2, '0')}`, batchId: 'b', ...over(i) }));
 
   it('lists each member with new totals, failures with reasons, and offers Retry and Undo', () => {
-    const entries = members(3, (i) => (i === 1 ? { status: 'FAILED', result: null, error: 'The Valentina API did not answer properly.' } : {}));
+    const entries = members(3, (i) => (i === 1 ? { status: 'FAILED', result: null, error: 'The Valentina API did not answer properly.', failure: 'definite' } : {}));
     const message = renderSceneReceipt({ entries, campaignName: 'Camp', retryId: 'xp:scene-retry:1:9:b', undoId: 'xp:undo-scene:1:_:b' });
     const t = text(message.embeds[0]);
     expect(t).toContain('awarded **5 XP** each to 3 members');

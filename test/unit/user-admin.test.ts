@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, UserSchema, type User, type ValentinaClient } from '../../src/api/index.js';
+import { NotFoundError, UserSchema, V1_MARCH_2026, type User, type ValentinaClient } from '../../src/api/index.js';
 import type { Deps } from '../../src/deps.js';
 import { CompanyDirectory } from '../../src/domain/directory.js';
 import { AlreadyHandledError, InvalidInputError, PermissionDeniedError } from '../../src/domain/errors.js';
@@ -146,7 +146,7 @@ describe('user administration use cases', () => {
   beforeEach(async () => {
     store = await createStore(':memory:');
     users = new FakeUsers();
-    const api = { users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
+    const api = { wire: V1_MARCH_2026, apiVersion: 'v1', users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
     const log = createLogger({ level: 'silent', secrets: [] });
     deps = { api, directory: new CompanyDirectory(api, () => 0), identity: new IdentityService(api, store.memberLinks, { ttlMs: 60_000, now: () => 0, log }) };
     users.add(makeUser({ id: ADMIN, role: 'ADMIN', username: 'boss', discord_profile: { id: ADMIN_DISCORD } }));

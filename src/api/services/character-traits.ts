@@ -1,6 +1,6 @@
 import { CharacterTraitSchema, pageSchema, type CharacterTrait, type Page } from '../models.js';
 import { collect, type IterOptions, type PageOptions } from '../pagination.js';
-import { path, type Route } from '../wire.js';
+import type { Route } from '../wire.js';
 import { ApiResource, type ServiceContext } from './resource.js';
 
 const CharacterTraitPageSchema = pageSchema(CharacterTraitSchema);
@@ -37,16 +37,17 @@ export class CharacterTraitsService extends ApiResource {
   }
 
   #route(): Route {
-    const characters = this.wire.characters({
+    const character = this.wire.character({
       companyId: this.validate.id('companyId', this.#companyId),
       actingUserId: this.validate.id('userId', this.#userId),
       campaignId: this.validate.id('campaignId', this.#campaignId),
+      characterId: this.validate.id('characterId', this.#characterId),
     });
-    const id = this.validate.id('characterId', this.#characterId);
-    return { path: `${characters.path}${path`/${id}/traits`}`, query: characters.query };
+    return { ...character, path: `${character.path}/traits` };
   }
 
+  /** v1 `parent_category_id`, v2 `category_id` (the profile names it). */
   #filters(filters: CharacterTraitFilters): Record<string, string | undefined> {
-    return { parent_category_id: this.validate.optionalId('parentCategoryId', filters.parentCategoryId) };
+    return { [this.wire.traitCategoryFilter]: this.validate.optionalId('parentCategoryId', filters.parentCategoryId) };
   }
 }

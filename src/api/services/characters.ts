@@ -1,7 +1,7 @@
 import { CharacterSchema, pageSchema, type Character, type CharacterClass, type CharacterStatus, type CharacterType, type Page } from '../models.js';
 import { collect, type IterOptions, type PageOptions } from '../pagination.js';
-import { path, type Route } from '../wire.js';
-import { ApiResource, type ServiceContext } from './resource.js';
+import type { Route } from '../wire.js';
+import { ApiResource, headersOf, type ServiceContext } from './resource.js';
 
 const CharacterPageSchema = pageSchema(CharacterSchema);
 
@@ -14,7 +14,11 @@ export interface CharacterFilters {
   status?: CharacterStatus;
 }
 
-/** Characters of one campaign (archived and temporary characters are excluded by the server). */
+/**
+ * Characters of one campaign, as the acting user sees them (archived and temporary characters are
+ * excluded by the server). v1 nests them under the campaign; v2 lists them company-wide with a
+ * `campaign_id` filter and hides STORYTELLER characters from players.
+ */
 export class CharactersService extends ApiResource {
   readonly #companyId: string;
   readonly #userId: string;
@@ -40,9 +44,13 @@ export class CharactersService extends ApiResource {
   }
 
   async get(characterId: string): Promise<Character> {
-    const route = this.#route();
-    const id = this.validate.id('characterId', characterId);
-    return this.transport.request({ method: 'GET', path: `${route.path}${path`/${id}`}`, query: route.query }, CharacterSchema);
+    const route = this.wire.character({
+      companyId: this.validate.id('companyId', this.#companyId),
+      actingUserId: this.validate.id('userId', this.#userId),
+      campaignId: this.validate.id('campaignId', this.#campaignId),
+      characterId: this.validate.id('characterId', characterId),
+    });
+    return this.transport.request({ method: 'GET', path: route.path, query: route.query, ...headersOf(route) }, CharacterSchema);
   }
 
   #route(): Route {

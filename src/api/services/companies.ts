@@ -1,4 +1,4 @@
-import { CompanySchema, pageSchema, type Company, type Page } from '../models.js';
+import { CompanySchema, pageSchema, type Company, type CompanySettings, type Page } from '../models.js';
 import { collect, type IterOptions, type PageOptions } from '../pagination.js';
 import { path, type Route } from '../wire.js';
 import { ApiResource, type ServiceContext } from './resource.js';
@@ -27,5 +27,14 @@ export class CompaniesService extends ApiResource {
   async get(companyId: string): Promise<Company> {
     const id = this.validate.id('companyId', companyId);
     return this.transport.request({ method: 'GET', path: path`/companies/${id}` }, CompanySchema);
+  }
+
+  /**
+   * The company's settings (XP grant permission and friends). Both generations embed them in
+   * `GET C`; v2 adds `id`, `permission_manage_npc`, `permission_recoup_xp` (kept as extra members).
+   * An unknown or inaccessible company is 404 on v1 and 403 (AuthorizationError) on v2.
+   */
+  async getSettings(companyId: string): Promise<CompanySettings> {
+    return (await this.get(companyId)).settings;
   }
 }

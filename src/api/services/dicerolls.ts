@@ -10,7 +10,7 @@ import {
 } from '../models.js';
 import { collect, type IterOptions, type PageOptions } from '../pagination.js';
 import { path, type Route } from '../wire.js';
-import { ApiResource, type ServiceContext, type WriteOptions } from './resource.js';
+import { ApiResource, headersOf, type ServiceContext, type WriteOptions } from './resource.js';
 
 const DiceRollPageSchema = pageSchema(DiceRollSchema);
 
@@ -21,7 +21,7 @@ export interface DiceRollFilters {
   campaignId?: string;
 }
 
-/** Dice rolls, made and read as an acting user. */
+/** Dice rolls, made and read as an acting user (v1: path segment; v2: company-level route, `On-Behalf-Of`). */
 export class DicerollsService extends ApiResource {
   readonly #companyId: string;
   readonly #userId: string;
@@ -47,7 +47,7 @@ export class DicerollsService extends ApiResource {
   async get(dicerollId: string): Promise<DiceRoll> {
     const route = this.#route();
     const id = this.validate.id('dicerollId', dicerollId);
-    return this.transport.request({ method: 'GET', path: `${route.path}${path`/${id}`}`, query: route.query }, DiceRollSchema);
+    return this.transport.request({ method: 'GET', path: `${route.path}${path`/${id}`}`, query: route.query, ...headersOf(route) }, DiceRollSchema);
   }
 
   /** A free-form roll; the server scores it. */
@@ -58,7 +58,7 @@ export class DicerollsService extends ApiResource {
     if (body.character_id != null) this.validate.id('character_id', body.character_id);
     if (body.campaign_id != null) this.validate.id('campaign_id', body.campaign_id);
     return this.transport.request(
-      { method: 'POST', path: route.path, query: route.query, json: body, idempotencyKey: this.writeKey(options) },
+      { method: 'POST', path: route.path, query: route.query, ...headersOf(route), json: body, idempotencyKey: this.writeKey(options) },
       DiceRollSchema,
     );
   }
@@ -70,7 +70,7 @@ export class DicerollsService extends ApiResource {
     this.validate.id('quickroll_id', body.quickroll_id);
     this.validate.id('character_id', body.character_id);
     return this.transport.request(
-      { method: 'POST', path: `${route.path}/quickroll`, query: route.query, json: body, idempotencyKey: this.writeKey(options) },
+      { method: 'POST', path: `${route.path}/quickroll`, query: route.query, ...headersOf(route), json: body, idempotencyKey: this.writeKey(options) },
       DiceRollSchema,
     );
   }

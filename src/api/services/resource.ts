@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RequestValidationError } from '../errors.js';
+import { RequestValidationError, UnsupportedOperationError } from '../errors.js';
 import type { Page } from '../models.js';
 import { DEFAULT_ITER_LIMIT, DEFAULT_PAGE_LIMIT, iteratePages, type PageOptions } from '../pagination.js';
 import type { QueryValue, Transport } from '../transport.js';
@@ -8,8 +8,16 @@ import type { Route, WireProfile } from '../wire.js';
 
 /** Last argument of every POST/PATCH method. */
 export interface WriteOptions {
-  /** Reused on every retry; derive it from the Discord interaction to make double clicks harmless. */
+  /**
+   * Reused on every retry; derive it from the Discord interaction to make double clicks harmless.
+   * On v2 the key sent is a hash of this key, the operation and the acting user (CONTRACT-v2 §1.9).
+   */
   idempotencyKey?: string;
+  /**
+   * Who acts, for writes on a user's own resources (quickrolls, uploads) that v2 checks
+   * (`On-Behalf-Of` required: the path user or an ADMIN). Defaults to the path user; v1 ignores it.
+   */
+  actingUserId?: string;
 }
 
 export interface ServiceContext {
@@ -39,10 +47,8 @@ export abstract class ApiResource {
   ): Promise<Page<T>> {
     const limit = this.validate.limit(options.limit ?? DEFAULT_PAGE_LIMIT);
     const offset = this.validate.offset(options.offset ?? 0);
-    return this.transport.request(
-      { method: 'GET', path: route.path, query: { ...route.query, ...filters, limit, offset } },
-      schema,
-    );
+    const spec = { method: 'GET' as const, path: route.path, query: { ...route.query, ...filters, limit, offset } };
+    return this.transport.request(route.headers === undefined ? spec : { ...spec, headers: route.headers }, schema);
   }
 
   /** Streams a list route; the page size is checked now, not on the first `next()`. */
@@ -57,6 +63,11 @@ export abstract class ApiResource {
     return iteratePages((l, offset) => this.fetchPage(route, filters, schema, { limit: l, offset }), size);
   }
 
+  /** Refuses, before sending, an operation the server's generation does not have. */
+  protected unsupported(operation: string, hint?: string): UnsupportedOperationError {
+    return new UnsupportedOperationError(operation, this.wire.version, hint);
+  }
+
   protected writeKey(options: WriteOptions | undefined): string | undefined {
     const key = options?.idempotencyKey;
     if (key === undefined) return undefined;
@@ -66,4 +77,9 @@ export abstract class ApiResource {
     }
     return key;
   }
+}
+
+/** A route's implied headers as a request-spec fragment (absent when it has none). */
+export function headersOf(route: Route): { headers?: Record<string, string> } {
+  return route.headers === undefined ? {} : { headers: route.headers };
 }

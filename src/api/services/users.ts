@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   AssetSchema,
   CampaignExperienceSchema,
@@ -14,6 +14,8 @@ import {
   UserRoleSchema,
   UserSchema,
   UserUpdateRequestSchema,
+  IdentityLinkRequestSchema,
+  IDENTITY_PROVIDERS,
   pageSchema,
   type Asset,
   type AssetType,
@@ -31,6 +33,8 @@ import {
   type UserRegisterRequest,
   type UserRole,
   type UserUpdateRequest,
+  type IdentityLinkRequest,
+  type IdentityProvider,
 } from '../models.js';
 import { RequestValidationError } from '../errors.js';
 import { encodeFilePart, guessContentType } from '../multipart.js';
@@ -88,12 +92,18 @@ export class UsersService extends ApiResource {
 
   /** Creates a user; the requester (in `requesting_user_id`) must be an ADMIN. */
   async create(request: UserCreateRequest, options?: WriteOptions): Promise<User> {
-    const { requesting_user_id, ...fields } = this.validate.body('request', UserCreateRequestSchema, request);
+    const { requesting_user_id, ...parsed } = this.validate.body('request', UserCreateRequestSchema, request);
+    // v2 ignores provider profiles on create (CONTRACT-v2 §7 #2): they are not sent.
+    const fields = this.wire.capabilities.writableProfiles ? parsed : withoutProfiles(parsed);
     return this.#write('POST', this.#users(), 'users.create', requesting_user_id, fields, options, UserSchema);
   }
 
-  /** Self-registration: the user is created UNAPPROVED, no requester involved. */
+  /**
+   * Self-registration (v1 only): the user is created UNAPPROVED, no requester involved. v2 has no
+   * such route (UnsupportedOperationError): new users come from `auth(companyId).identify()`.
+   */
   async register(request: UserRegisterRequest, options?: WriteOptions): Promise<User> {
+    if (!this.wire.capabilities.register) throw this.unsupported('users.register', 'a member registers by signing in (identify)');
     const body = this.validate.body('request', UserRegisterRequestSchema, request);
     return this.transport.request(
       { method: 'POST', path: `${this.#users()}/register`, json: body, idempotencyKey: this.writeKey(options) },
@@ -101,10 +111,17 @@ export class UsersService extends ApiResource {
     );
   }
 
-  /** Partial update; only the members present are changed. */
+  /**
+   * Partial update; only the members present are changed. Provider profiles are writable on v1
+   * only: on v2 (where the server would silently ignore them) a request carrying one is refused
+   * with UnsupportedOperationError; a v2 identity comes from `linkIdentity` or `identify`.
+   */
   async update(userId: string, request: UserUpdateRequest, options?: WriteOptions): Promise<User> {
     const target = this.#user(userId);
     const { requesting_user_id, ...fields } = this.validate.body('request', UserUpdateRequestSchema, request);
+    if (!this.wire.capabilities.writableProfiles && PROFILE_MEMBERS.some((m) => fields[m] !== undefined)) {
+      throw this.unsupported('users.update of provider profiles', 'link an identity with a verified sign-in instead');
+    }
     return this.#write('PATCH', target, 'users.update', requesting_user_id, fields, options, UserSchema);
   }
 
@@ -113,6 +130,30 @@ export class UsersService extends ApiResource {
     const target = this.#user(userId);
     const acting = this.#acting('users.delete', requestingUserId);
     await this.transport.requestIgnoringBody({ method: 'DELETE', path: target, query: acting.query, headers: acting.headers });
+  }
+
+  /**
+   * Attaches a verified identity to a user (v2 only; 200 with the user). `token` is the person's own
+   * provider token; the acting user must be the target or an ADMIN. Errors carry `code`:
+   * IDENTITY_ALREADY_LINKED (409), TOKEN_VERIFICATION_FAILED (422), PROVIDER_UNAVAILABLE (503).
+   */
+  async linkIdentity(userId: string, request: IdentityLinkRequest, requestingUserId: string, options?: WriteOptions): Promise<User> {
+    if (!this.wire.capabilities.identities) throw this.unsupported('users.linkIdentity', 'v1 stores provider profiles with update()');
+    const target = this.#user(userId);
+    const body = this.validate.body('request', IdentityLinkRequestSchema, request);
+    return this.#write('POST', `${target}/identities`, 'users.linkIdentity', requestingUserId, body, options, UserSchema);
+  }
+
+  /** Removes one identity (v2 only; 200 with the user). IDENTITY_NOT_LINKED (404), LAST_IDENTITY (409). */
+  async unlinkIdentity(userId: string, provider: IdentityProvider, requestingUserId: string): Promise<User> {
+    if (!this.wire.capabilities.identities) throw this.unsupported('users.unlinkIdentity', 'v1 clears provider profiles with update()');
+    const target = this.#user(userId);
+    const which = this.validate.body('provider', z.enum(IDENTITY_PROVIDERS), provider);
+    const acting = this.#acting('users.unlinkIdentity', requestingUserId);
+    return this.transport.request(
+      { method: 'DELETE', path: `${target}${path`/identities/${which}`}`, query: acting.query, headers: acting.headers },
+      UserSchema,
+    );
   }
 
   async getPage(options: UserFilters & PageOptions = {}): Promise<Page<User>> {
@@ -129,8 +170,7 @@ export class UsersService extends ApiResource {
 
   /** Users waiting for approval; the requester must be an ADMIN. */
   async getUnapprovedPage(requestingUserId: string, options: PageOptions = {}): Promise<Page<User>> {
-    const { route, query } = this.#unapproved(requestingUserId);
-    return this.fetchPage(route, query, UserPageSchema, options);
+    return this.fetchPage(this.#unapproved(requestingUserId), {}, UserPageSchema, options);
   }
 
   async listAllUnapproved(requestingUserId: string): Promise<User[]> {
@@ -138,8 +178,7 @@ export class UsersService extends ApiResource {
   }
 
   iterAllUnapproved(requestingUserId: string, options: IterOptions = {}): AsyncIterable<User> {
-    const { route, query } = this.#unapproved(requestingUserId);
-    return this.iterate(route, query, UserPageSchema, options.limit);
+    return this.iterate(this.#unapproved(requestingUserId), {}, UserPageSchema, options.limit);
   }
 
   async approveUser(userId: string, role: UserRole, requestingUserId: string, options?: WriteOptions): Promise<User> {
@@ -153,12 +192,13 @@ export class UsersService extends ApiResource {
   async denyUser(userId: string, requestingUserId: string, options?: WriteOptions): Promise<void> {
     const target = this.#user(userId);
     const acting = this.#acting('users.deny', requestingUserId);
+    // v2's deny takes no body; v1's carries only requesting_user_id.
     await this.transport.requestIgnoringBody({
       method: 'POST',
       path: `${target}/deny`,
       query: acting.query,
       headers: acting.headers,
-      json: acting.body,
+      ...(Object.keys(acting.body).length === 0 ? {} : { json: acting.body }),
       idempotencyKey: this.writeKey(options),
     });
   }
@@ -226,9 +266,14 @@ export class UsersService extends ApiResource {
     return this.transport.request({ method: 'GET', path: `${target}${path`/assets/${asset}`}` }, AssetSchema);
   }
 
-  /** Uploads one file as multipart/form-data (part `data`). */
+  /**
+   * Uploads one file as multipart/form-data (part `data`). On v2 only PNG, JPEG, GIF and WEBP
+   * images up to 5 MiB are accepted (refused before sending otherwise), and `actingUserId`
+   * (default: the owner) is sent as `On-Behalf-Of`.
+   */
   async uploadAsset(userId: string, filename: string, content: Uint8Array | Blob, options: UploadOptions = {}): Promise<Asset> {
     const target = this.#user(userId);
+    const acting = this.#acting('assets.upload', options.actingUserId ?? userId);
     const name = this.validate.nonEmptyString('filename', filename);
     const key = this.writeKey(options);
     const contentType = options.contentType ?? (content instanceof Blob && content.type !== '' ? content.type : guessContentType(name));
@@ -239,8 +284,10 @@ export class UsersService extends ApiResource {
     if (content instanceof Uint8Array) bytes = content;
     else if (content instanceof Blob) bytes = new Uint8Array(await content.arrayBuffer());
     else throw new RequestValidationError('content', 'content must be a Uint8Array or a Blob');
+    const raw = encodeFilePart('data', name, contentType, bytes);
+    this.validate.upload(bytes, raw.body.length);
     return this.transport.request(
-      { method: 'POST', path: `${target}/assets/upload`, raw: encodeFilePart('data', name, contentType, bytes), idempotencyKey: key },
+      { method: 'POST', path: `${target}/assets/upload`, query: acting.query, headers: acting.headers, raw, idempotencyKey: key },
       AssetSchema,
     );
   }
@@ -313,22 +360,43 @@ export class UsersService extends ApiResource {
     const target = this.#user(userId);
     const body = this.validate.body('request', QuickrollCreateRequestSchema, request);
     body.trait_ids?.forEach((id, i) => this.validate.id(`trait_ids[${i}]`, id));
+    const acting = this.#acting('quickrolls.create', options?.actingUserId ?? userId);
     return this.transport.request(
-      { method: 'POST', path: `${target}/quickrolls`, json: body, idempotencyKey: this.writeKey(options) },
+      {
+        method: 'POST',
+        path: `${target}/quickrolls`,
+        query: acting.query,
+        headers: acting.headers,
+        json: { ...this.#quickrollBody(body), ...acting.body },
+        idempotencyKey: this.writeKey(options),
+      },
       QuickrollSchema,
     );
   }
 
-  /** Partial update. */
+  /** Partial update. On v2 the acting user (`actingUserId`, default the owner) must be the owner or an ADMIN. */
   async updateQuickroll(userId: string, quickrollId: string, request: QuickrollUpdateRequest, options?: WriteOptions): Promise<Quickroll> {
     const target = this.#quickroll(userId, quickrollId);
     const body = this.validate.body('request', QuickrollUpdateRequestSchema, request);
     body.trait_ids?.forEach((id, i) => this.validate.id(`trait_ids[${i}]`, id));
-    return this.transport.request({ method: 'PATCH', path: target, json: body, idempotencyKey: this.writeKey(options) }, QuickrollSchema);
+    const acting = this.#acting('quickrolls.update', options?.actingUserId ?? userId);
+    return this.transport.request(
+      {
+        method: 'PATCH',
+        path: target,
+        query: acting.query,
+        headers: acting.headers,
+        json: { ...this.#quickrollBody(body), ...acting.body },
+        idempotencyKey: this.writeKey(options),
+      },
+      QuickrollSchema,
+    );
   }
 
-  async deleteQuickroll(userId: string, quickrollId: string): Promise<void> {
-    await this.transport.requestIgnoringBody({ method: 'DELETE', path: this.#quickroll(userId, quickrollId) });
+  async deleteQuickroll(userId: string, quickrollId: string, options: Pick<WriteOptions, 'actingUserId'> = {}): Promise<void> {
+    const target = this.#quickroll(userId, quickrollId);
+    const acting = this.#acting('quickrolls.delete', options.actingUserId ?? userId);
+    await this.transport.requestIgnoringBody({ method: 'DELETE', path: target, query: acting.query, headers: acting.headers });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -364,10 +432,16 @@ export class UsersService extends ApiResource {
     return this.wire.actingUser(operation, this.validate.id('requestingUserId', requestingUserId));
   }
 
-  #unapproved(requestingUserId: string): { route: Route; query: Record<string, string> } {
-    const route = { path: `${this.#users()}/unapproved`, query: {} };
+  #unapproved(requestingUserId: string): Route {
     const acting = this.#acting('users.listUnapproved', requestingUserId);
-    return { route, query: acting.query };
+    return { path: `${this.#users()}/unapproved`, query: acting.query, headers: acting.headers };
+  }
+
+  /** v2 stores "no description" as `""` and refuses null (CONTRACT-v2 §7 #28); v1 takes null. */
+  #quickrollBody<B extends { description?: string | null | undefined }>(body: B): B {
+    const empty = this.wire.emptyQuickrollDescription;
+    if (empty !== null && body.description === null) return { ...body, description: empty };
+    return body;
   }
 
   #userFilters(filters: UserFilters): Record<string, string | undefined> {
@@ -414,6 +488,13 @@ export class UsersService extends ApiResource {
     };
     return this.#write('POST', `${target}${XP_PATHS[operation]}`, operation, requestingUserId, fields, options, CampaignExperienceSchema);
   }
+}
+
+const PROFILE_MEMBERS = ['discord_profile', 'google_profile', 'github_profile'] as const;
+
+function withoutProfiles<T extends Partial<Record<(typeof PROFILE_MEMBERS)[number], unknown>>>(fields: T): Omit<T, (typeof PROFILE_MEMBERS)[number]> {
+  const { discord_profile: _d, google_profile: _g, github_profile: _h, ...rest } = fields;
+  return rest;
 }
 
 function assetFilters(filters: AssetFilters): Record<string, string | undefined> {

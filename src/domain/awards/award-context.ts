@@ -23,6 +23,14 @@ export interface CampaignRef {
   name: string;
 }
 
+/**
+ * Whether a journal entry belongs to the guild and the company it uses now: after a rebind, the
+ * old company's awards are history, never undone or re-sent from this guild.
+ */
+export function inScope(entry: { guildId: string; companyId: string }, actor: Pick<AwardActor, 'guildId' | 'companyId'>): boolean {
+  return entry.guildId === actor.guildId && entry.companyId === actor.companyId;
+}
+
 /** Value of the autocomplete hint entry shown when more campaigns match than Discord lists. */
 export const KEEP_TYPING = '-';
 

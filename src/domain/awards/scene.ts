@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { AwardEntry } from '../../store/types.js';
-import { AlreadyHandledError, ExpiredError, InvalidInputError } from '../errors.js';
-import { mayAward, parseAwardAmount } from '../xp-policy.js';
-import { checkTarget, resolveCampaign, xpRuleFor, type AwardActor, type PickedMember, type TargetProblem } from './award-context.js';
-import type { AwardOrigin, AwardOutcome } from './award-service.js';
+import { AlreadyHandledError, ExpiredError, InvalidInputError, NotFoundInputError, PermissionDeniedError } from '../errors.js';
+import { roleLabel } from '../roles.js';
+import { mayAward, parseAwardAmount, whoMayAward } from '../xp-policy.js';
+import { checkTarget, inScope, resolveCampaign, xpRuleFor, type AwardActor, type PickedMember, type TargetProblem } from './award-context.js';
+import { mayResend, type AwardOrigin, type AwardOutcome } from './award-service.js';
 import { mapLimit } from './map-limit.js';
 import { normalizeReason, refuseIfNoOneAwardable } from './single-award.js';
 
@@ -131,10 +132,11 @@ export async function confirmScene(
   deps: Pick<Deps, 'awards' | 'store' | 'clock'>,
   draftId: string,
   guildId: string,
-  actor: { userId: string; discordId: string; role: string },
+  actor: { userId: string; discordId: string; role: string; companyId: string },
   origin?: AwardOrigin,
 ): Promise<SceneRun> {
   const draft = await loadScene(deps, draftId);
+  if (draft.companyId !== actor.companyId) throw new ExpiredError('This server now uses another Valentina company. Run the command again.');
   if (draft.targets.length === 0) throw new InvalidInputError('Nobody in this scene can be awarded. Pick members who are linked and approved.');
   if (!draft.targets.every((t) => mayAward(draft.rule, actor, t.userId))) {
     throw new InvalidInputError('Your role changed since the preview. Run the command again.');
@@ -168,20 +170,46 @@ export async function confirmScene(
 }
 
 /**
- * "Retry failed": only the FAILED awards of the scene, each with its original key. Awards still
- * waiting for Valentina are PENDING and never re-sent from here: the background settle owns them.
+ * "Retry failed": only the awards Valentina refused (nothing was applied), each with its original
+ * key, inside the API's replay window, and only while the presser may still award each member.
+ * Awards still waiting for Valentina are PENDING and never re-sent from here (the background
+ * settle owns them), nor are awards never confirmed: they may have been applied.
  */
-export async function retryScene(deps: Pick<Deps, 'awards' | 'store'>, batchId: string, origin?: AwardOrigin): Promise<{ entries: AwardEntry[]; freshlyApplied: AwardEntry[] }> {
-  const all = (await deps.store.awards.listBatch(batchId)).filter((e) => e.undoOf === null);
+export async function retryScene(
+  deps: Pick<Deps, 'awards' | 'store' | 'api' | 'clock'>,
+  batchId: string,
+  actor: Pick<AwardActor, 'guildId' | 'companyId' | 'settings' | 'userId' | 'role'>,
+  origin?: AwardOrigin,
+): Promise<{ entries: AwardEntry[]; freshlyApplied: AwardEntry[] }> {
+  const all = await sceneEntries(deps, batchId);
+  if (all.length === 0 || !all.every((e) => inScope(e, actor))) {
+    throw new NotFoundInputError('This scene is not in this server\'s journal any more.');
+  }
+  const now = deps.clock.now();
   const failed = all.filter((e) => e.status === 'FAILED');
-  if (failed.length === 0) {
+  const resendable = failed.filter((e) => mayResend(e, now));
+  if (resendable.length === 0) {
+    if (failed.some((e) => e.failure === 'definite')) {
+      throw new ExpiredError('These awards are about an hour old, too old to resend safely. Check `/xp show` and award again whoever is missing.');
+    }
+    if (failed.length > 0) {
+      throw new AlreadyHandledError(
+        'The failed awards here were never confirmed by Valentina, so they may or may not have been applied, and the bot will not send them again. Check `/xp show` and award again whoever is missing.',
+      );
+    }
     if (all.some((e) => e.status === 'PENDING')) {
       throw new AlreadyHandledError('Nothing here failed. The awards still waiting for Valentina are being retried by the bot with the same request; their receipts follow.');
     }
     throw new AlreadyHandledError('Nothing in this scene is left to retry.');
   }
-  if (failed.some((e) => deps.awards.isInFlight(e.key))) throw new AlreadyHandledError('A retry of this scene is already running.');
-  const outcomes = await mapLimit(failed, SCENE_CONCURRENCY, (e) => deps.awards.settleExisting(e, { retryFailed: true, ...(origin === undefined ? {} : { origin }) }));
+  // The presser's rights as they are now, not as they were when the scene ran.
+  const rule = await xpRuleFor(deps, actor);
+  const refused = resendable.filter((e) => !mayAward(rule, actor, e.targetUserId));
+  if (refused.length > 0) {
+    throw new PermissionDeniedError('retry these awards', `${whoMayAward(rule)} You are ${roleLabel(actor.role)}.`);
+  }
+  if (resendable.some((e) => deps.awards.isInFlight(e.key))) throw new AlreadyHandledError('A retry of this scene is already running.');
+  const outcomes = await mapLimit(resendable, SCENE_CONCURRENCY, (e) => deps.awards.settleExisting(e, { retryFailed: true, ...(origin === undefined ? {} : { origin }) }));
   const byKey = new Map(outcomes.map((o) => [o.entry.key, o.entry]));
   return { entries: all.map((e) => byKey.get(e.key) ?? e), freshlyApplied: freshApplied(outcomes) };
 }

@@ -4,7 +4,7 @@ import { AlreadyHandledError, ExpiredError, NotFoundInputError, PermissionDenied
 import { roleLabel } from '../roles.js';
 import { mayAwardSomeone, parseAwardAmount, requireMayAward, whoMayAward, type XpRule } from '../xp-policy.js';
 import { awardFailureError } from './award-errors.js';
-import { requireTarget, resolveCampaign, xpRuleFor, type AwardActor, type CampaignRef, type PickedMember } from './award-context.js';
+import { inScope, requireTarget, resolveCampaign, xpRuleFor, type AwardActor, type CampaignRef, type PickedMember } from './award-context.js';
 import { RECOVERY_WINDOW_MS, type AwardOrigin, type AwardOutcome } from './award-service.js';
 
 export const REASON_MAX = 200;
@@ -114,7 +114,7 @@ export async function retrySingle(
   origin?: AwardOrigin,
 ): Promise<SingleAwardResult> {
   const entry = await deps.store.awards.get(entryId);
-  if (entry === null || entry.guildId !== actor.guildId) throw new NotFoundInputError('This award is no longer in the journal.');
+  if (entry === null || !inScope(entry, actor)) throw new NotFoundInputError('This award is no longer in the journal.');
   if (entry.actorUserId !== actor.userId) throw new PermissionDeniedError('retry this award', 'Only whoever made it may retry it.');
   const campaign = { id: entry.campaignId, name: await deps.directory.campaignName(entry.companyId, actor.userId, entry.campaignId) };
   switch (entry.status) {
@@ -124,6 +124,11 @@ export async function retrySingle(
     case 'PENDING':
       throw new AlreadyHandledError('This award is already being applied. Its receipt will appear once Valentina confirms it.');
     case 'FAILED':
+      if (entry.failure !== 'definite') {
+        throw new AlreadyHandledError(
+          'Valentina never confirmed this award, so it may or may not have been applied, and the bot will not send it again. Check `/xp show` before awarding it again.',
+        );
+      }
       break;
   }
   if (deps.clock.now() - entry.createdAt >= RECOVERY_WINDOW_MS) {

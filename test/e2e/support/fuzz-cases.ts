@@ -121,7 +121,7 @@ export function menus(): Array<{ name: string; type: number }> {
 // ---------------------------------------------------------------- expectations
 
 /** Slash commands a PLAYER may use with success; answers must still be private. */
-const PLAYER_READS = new Set(['help', 'whoami', 'setup show', 'xp show', 'xp log', 'note list', 'quickroll list', 'asset list', 'stats member', 'stats campaign']);
+const PLAYER_READS = new Set(['help', 'whoami', 'setup show', 'xp show', 'xp log', 'xp export', 'note list', 'quickroll list', 'asset list', 'stats member', 'stats campaign']);
 /** Slash commands that answer with a modal when the member may open it. */
 const MODAL_OPENERS: Record<FuzzActor, Set<string>> = { player: new Set(['note create']), unlinked: new Set(['register']) };
 /** Needs no account at all. */

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** Largest file Discord accepts on an unboosted server; interactions announce it as attachment_size_limit. */
+export const ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
 /** A file part of a multipart request, as discord.js sends it (`files[n]`). */
 export interface UploadedFile {
   field: string;

@@ -13,7 +13,7 @@ import {
   type APIUser,
 } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode } from './errors.js';
-import { isRecord, type UploadedFile } from './http-util.js';
+import { ATTACHMENT_SIZE_LIMIT, isRecord, type UploadedFile } from './http-util.js';
 import { MESSAGE_FLAG_EPHEMERAL, MESSAGE_FLAG_LOADING, type MessageFactory } from './messages.js';
 import { validateAutocomplete, validateMessageBody, validateModal } from './validate.js';
 import type { World } from './world.js';
@@ -76,6 +76,12 @@ export interface InteractionHandle {
   rejections(): readonly InteractionRejection[];
   /** Resolves when `predicate(handle)` holds, re-checked after every change in the fake. */
   waitFor(predicate: (h: InteractionHandle) => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * Epoch ms of the latest change the member saw to the answer: a reply, update, autocomplete or
+   * modal callback, an edit of a bot message of this interaction, or a follow-up (undefined while
+   * there is none, or only a defer). With `dispatchedAt`, the complete-answer latency.
+   */
+  readonly answeredAt: number | undefined;
 }
 
 interface InteractionRecord {
@@ -96,6 +102,8 @@ interface InteractionRecord {
   followupIds: string[];
   /** Type 5 and not yet edited: the first follow-up replaces the "thinking…" message. */
   pendingDeferred: boolean;
+  /** See `InteractionHandle.answeredAt`. */
+  answeredAt: number | undefined;
   /** Waiters on this interaction's callback (cheaper than a global listener each with 1,000s in flight). */
   waiters: Set<() => void>;
 }
@@ -208,7 +216,7 @@ export class Interactions {
       // Guild install: the guild id, or "0" in the bot's DM.
       authorizing_integration_owners: { '0': guildId ?? '0' },
       context: guildId === null ? 1 : 0,
-      attachment_size_limit: 10 * 1024 * 1024,
+      attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
     };
     if (data !== undefined) payload['data'] = data;
     if (guildId === null) {
@@ -243,6 +251,7 @@ export class Interactions {
       componentMessageId: undefined,
       followupIds: [],
       pendingDeferred: false,
+      answeredAt: undefined,
       waiters: new Set(),
     };
   }
@@ -554,6 +563,9 @@ export class Interactions {
       get dispatchedAt() {
         return record.dispatchedAt;
       },
+      get answeredAt() {
+        return record.answeredAt;
+      },
       get responded() {
         return record.response;
       },
@@ -690,6 +702,7 @@ export class Interactions {
       throw error;
     }
     record.response = { type, data: body['data'], at: now, latencyMs: now - record.dispatchedAt };
+    if (type !== InteractionResponseType.DeferredChannelMessageWithSource && type !== InteractionResponseType.DeferredMessageUpdate) record.answeredAt = now;
     for (const waiter of [...record.waiters]) waiter();
     this.deps.changes.emit('change');
     if (!withResponse) return { status: 204 };
@@ -767,6 +780,7 @@ export class Interactions {
     validateMessageBody(data, { create: false, fileCount: files.length });
     this.deps.messages.edit(stored, data, files);
     if (stored.message.id === record.originalId) record.pendingDeferred = false;
+    record.answeredAt = Date.now();
     this.deps.changes.emit('change');
     return stored.message;
   }
@@ -790,6 +804,7 @@ export class Interactions {
       if (original) {
         this.deps.messages.edit(original, data, files);
         record.pendingDeferred = false;
+        record.answeredAt = Date.now();
         this.deps.changes.emit('change');
         return original.message;
       }
@@ -806,6 +821,7 @@ export class Interactions {
     });
     this.deps.world.addChannelMessage(record.channelId, stored);
     record.followupIds.push(stored.message.id);
+    record.answeredAt = Date.now();
     this.deps.changes.emit('change');
     return stored.message;
   }

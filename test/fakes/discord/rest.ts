@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DiscordHttpError, ErrorCode } from './errors.js';
-import { parseBody, readRaw, sendJson, sleep, type UploadedFile } from './http-util.js';
+import { ATTACHMENT_SIZE_LIMIT, parseBody, readRaw, sendJson, sleep, type UploadedFile } from './http-util.js';
 
 /** One REST request as the fake saw it. */
 export interface RecordedRequest {
@@ -120,6 +120,13 @@ export class RestRouter {
 
     const matched = url.pathname.startsWith(`${prefix}/`) ? this.match(method, path) : undefined;
     if (matched) record.route = `${method} ${matched.route.pattern}`;
+
+    // Discord refuses an upload whose file is over the limit it announced on the interaction
+    // (`attachment_size_limit`, 10 MiB without boosts): HTTP 413, code 40005.
+    if (parsed.files.some((f) => f.bytes.byteLength > ATTACHMENT_SIZE_LIMIT)) {
+      finish(413, { message: 'Request entity too large', code: 40005 });
+      return;
+    }
 
     await sleep(this.latencyMs);
 

@@ -5,6 +5,7 @@ import type { CompanyRecord, UserRecord } from './models.js';
 import { HttpProblem, fieldValidation, forbidden, frameworkBadRequest, notFound, serviceRule } from './problem.js';
 import type { InvalidParameter } from './problem.js';
 import type { ApiKeyAccess, FakeState } from './state.js';
+import type { IdentityVerifier } from './v2/identity.js';
 
 /** What a route handler sees of one request. */
 export interface RequestContext {
@@ -17,6 +18,11 @@ export interface RequestContext {
   state: FakeState;
   random: RandomSource;
   access: ApiKeyAccess;
+  /** v2: the user named by `On-Behalf-Of`, already checked by the guard; undefined when absent or ignored. */
+  actor: UserRecord | undefined;
+  header(name: string): string | undefined;
+  /** v2 identify and link: asks the (fake) provider who a token belongs to. */
+  verifyIdentity: IdentityVerifier;
 }
 
 /** A handler's answer. `body` undefined means an empty body (204). */
@@ -24,9 +30,11 @@ export interface Reply {
   status: number;
   body?: unknown;
   contentType?: string;
+  /** False when a write changed nothing the audit hook sees (an identify that matched unchanged). */
+  audited?: boolean;
 }
 
-export type Handler = (ctx: RequestContext) => Reply;
+export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -35,6 +43,12 @@ export interface RouteDef {
   handler: Handler;
   /** Server-side response-cached GET routes answer `Cache-Control: private, max-age=60` (§1.10). */
   cacheable?: boolean;
+  /** v2 `x-on-behalf-of`: `required` or `optional` (validated when sent); absent = ignored. */
+  onBehalfOf?: 'required' | 'optional';
+  /** v2: an UNAPPROVED acting user is let through the guard (approve, deny, identify). */
+  unapprovedActorAllowed?: boolean;
+  /** False for writes that do not flush the response cache (dice rolls). */
+  audited?: boolean;
 }
 
 export function param(ctx: RequestContext, name: string): string {
@@ -137,7 +151,9 @@ export function uaGuard(ctx: RequestContext, company: CompanyRecord): UserRecord
   const id = param(ctx, 'user_id');
   const user = ctx.state.users.get(id);
   if (!user || user.archived) throw serviceRule(`User '${id}' not found on this server.`);
-  if (user.company_id !== company.id || user.role === 'UNAPPROVED') throw forbidden();
+  // Role and company may come from the 60 s sliding guard cache (CONTRACT §1.10) when caches are on.
+  const seen = ctx.state.guardView(user);
+  if (seen.companyId !== company.id || seen.role === 'UNAPPROVED') throw forbidden();
   return user;
 }
 

@@ -13,13 +13,31 @@
  * ```
  */
 import type { RandomSource } from './dice.js';
-import { OpenApiValidator } from './openapi-validator.js';
+import { OpenApiValidator, V2_OPENAPI_PATH, loadOpenApiDocument } from './openapi-validator.js';
+import { Router } from './router.js';
+import { refuseEveryToken, type IdentityVerifier } from './v2/identity.js';
+import { v2ResourceRoutes } from './v2/resource-routes.js';
+import { v2UserRoutes } from './v2/user-routes.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { FakeServer } from './server.js';
 import type { Fault, RecordedRequest } from './server.js';
-import { FakeState } from './state.js';
+import { FakeState, type FakeGeneration } from './state.js';
 
 export interface FakeValentinaOptions {
+  /**
+   * API generation: `v1` (March 2026, server 0.8: ObjectIds, `requesting_user_id`, nested routes;
+   * the default) or `v2` (July 2026, server 0.27: UUIDs, `On-Behalf-Of`, company-level routes,
+   * identify/lookup/identities). Responses are checked against that generation's document.
+   */
+  version?: FakeGeneration;
+  /**
+   * The real server's caches (CONTRACT §1.10, CONTRACT-v2 §1.10): GET answers kept 60 s per API key
+   * (and per On-Behalf-Of on v2), flushed by that key's audited writes but not by dice rolls; on v1
+   * also the 60 s sliding guard cache that can keep a just-approved user refused. Default off.
+   */
+  caches?: boolean;
+  /** v2 identify and identity links: who a provider token belongs to. Default: every token is refused. */
+  verifyIdentity?: IdentityVerifier;
   /** The API key the fake accepts, with access to every company added by `state.addCompany`. Default `'test-api-key'`. */
   apiKey?: string;
   /** Dice source in [0, 1); default Math.random. See `scriptedRandom`. */
@@ -35,6 +53,7 @@ export interface FakeValentinaOptions {
 }
 
 export interface FakeValentina {
+  version: FakeGeneration;
   /** Base URL, e.g. `http://127.0.0.1:41234` (routes live under `/api/v1`). */
   url: string;
   apiKey: string;
@@ -54,7 +73,16 @@ export interface FakeValentina {
   close(): Promise<void>;
 }
 
-let sharedValidator: OpenApiValidator | undefined;
+const sharedValidators = new Map<FakeGeneration, OpenApiValidator>();
+
+function validatorFor(version: FakeGeneration): OpenApiValidator {
+  let validator = sharedValidators.get(version);
+  if (validator === undefined) {
+    validator = version === 'v2' ? new OpenApiValidator(loadOpenApiDocument(V2_OPENAPI_PATH)) : new OpenApiValidator();
+    sharedValidators.set(version, validator);
+  }
+  return validator;
+}
 
 /** Starts a fake on 127.0.0.1 with a random port. */
 export async function startFakeValentina(opts: FakeValentinaOptions = {}): Promise<FakeValentina> {
@@ -62,10 +90,15 @@ export async function startFakeValentina(opts: FakeValentinaOptions = {}): Promi
   const random = opts.random ?? Math.random;
   const now = opts.now ?? ((): Date => new Date());
   // Compiled schemas are shared between fakes of one process: compiling is the expensive part.
-  const validator = opts.validateResponses === false ? null : (sharedValidator ??= new OpenApiValidator());
-  const state = new FakeState(apiKey, now, random);
+  const version = opts.version ?? 'v1';
+  const validator = opts.validateResponses === false ? null : validatorFor(version);
+  const state = new FakeState(apiKey, now, random, version);
   const server = new FakeServer({
     state,
+    generation: version,
+    router: version === 'v2' ? new Router([...v2UserRoutes, ...v2ResourceRoutes]) : new Router(),
+    caches: opts.caches ?? false,
+    verifyIdentity: opts.verifyIdentity ?? refuseEveryToken,
     random,
     now,
     validator,
@@ -74,6 +107,7 @@ export async function startFakeValentina(opts: FakeValentinaOptions = {}): Promi
   });
   const url = await server.listen();
   return {
+    version,
     url,
     apiKey,
     state,
@@ -118,6 +152,9 @@ export type {
   AddQuickrollOptions, AddTraitOptions, AddUserOptions, ApiKeyAccess, CharacterTraitInput, DiceRollFilter,
 } from './state.js';
 export type { Fault, RecordedRequest } from './server.js';
+export type { FakeGeneration } from './state.js';
+export { tokenTable, refuseEveryToken, type IdentityVerifier, type IdentityCheck, type VerifiedProfile } from './v2/identity.js';
+export { RESPONSE_CACHE_TTL_MS } from './response-cache.js';
 export type { RateLimitConfig, RateLimitPolicy } from './rate-limit.js';
 export type { RandomSource } from './dice.js';
 export { OpenApiValidator } from './openapi-validator.js';

@@ -4,7 +4,8 @@
  * the serialisers in this file strip before anything goes on the wire.
  */
 
-export type UserRole = 'ADMIN' | 'STORYTELLER' | 'PLAYER' | 'UNAPPROVED';
+/** DEACTIVATED exists on v2 only. */
+export type UserRole = 'ADMIN' | 'STORYTELLER' | 'PLAYER' | 'UNAPPROVED' | 'DEACTIVATED';
 export const USER_ROLES: readonly UserRole[] = ['ADMIN', 'STORYTELLER', 'PLAYER', 'UNAPPROVED'];
 export type PermissionGrantXp = 'UNRESTRICTED' | 'PLAYER' | 'STORYTELLER';
 export type AssetType = 'image' | 'text' | 'audio' | 'video' | 'document' | 'archive' | 'other';
@@ -261,6 +262,10 @@ export interface SystemHealth {
   database_status: 'online' | 'offline';
   cache_status: 'online' | 'offline';
   version: string;
+  /** v2 only. */
+  database_latency_ms?: number | null;
+  cache_latency_ms?: number | null;
+  uptime?: string;
 }
 
 // ---- serialisers: wire objects are fresh copies so later mutations never leak into sent bodies

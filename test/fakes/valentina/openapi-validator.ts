@@ -11,6 +11,9 @@ const addFormats = addFormatsModule.default;
 export const DEFAULT_OPENAPI_PATH = process.env['VALENTINA_OPENAPI_PATH']
   ?? fileURLToPath(new URL('../../../docs/valentina-api/valentina-v1.openapi.json', import.meta.url));
 
+/** The v2 (July 2026) contract document. */
+export const V2_OPENAPI_PATH = fileURLToPath(new URL('../../../docs/valentina-api/v2/valentina-v2.openapi.json', import.meta.url));
+
 const DOC_ID = 'https://fake-valentina.invalid/openapi.json';
 
 type Json = Record<string, unknown>;

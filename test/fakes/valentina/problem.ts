@@ -10,6 +10,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Request Entity Too Large',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -37,6 +38,11 @@ export class HttpProblem extends Error {
     this.status = status;
     this.detail = detail;
     this.extra = extra;
+  }
+
+  /** The same problem with another `detail` (e.g. a field rule that is also the headline). */
+  withDetail(detail: string): HttpProblem {
+    return new HttpProblem(this.status, detail, this.extra);
   }
 
   toBody(instance: string): Record<string, unknown> {

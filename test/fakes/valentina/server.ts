@@ -5,16 +5,21 @@ import type { Reply, RequestContext } from './context.js';
 import type { RandomSource } from './dice.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { StoredResponse } from './idempotency.js';
-import { isObjectId } from './ids.js';
+import { isObjectId, isUuid } from './ids.js';
 import type { OpenApiValidator } from './openapi-validator.js';
-import { HttpProblem, fieldValidation } from './problem.js';
+import { HttpProblem, fieldValidation, forbidden } from './problem.js';
+import { actingUserGuard } from './v2/acting-user.js';
 import { RateLimiter } from './rate-limit.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { Router } from './router.js';
-import type { FakeState } from './state.js';
+import type { FakeGeneration, FakeState } from './state.js';
+import { ResponseCache } from './response-cache.js';
+import type { IdentityVerifier } from './v2/identity.js';
 
 /** Framework default request-body cap (CONTRACT §3.2, inferred). */
 export const MAX_BODY_BYTES = 10_000_000;
+/** v2 request-body cap, `VAPI_SERVER__REQUEST_MAX_BODY_SIZE` (CONTRACT-v2 §1.10). */
+export const MAX_BODY_BYTES_V2 = 5_242_880;
 
 /** One request as the fake received it. */
 export interface RecordedRequest {
@@ -27,6 +32,10 @@ export interface RecordedRequest {
   idempotencyKey?: string;
   /** Parsed JSON body, when the request had one. */
   body?: unknown;
+  /** `On-Behalf-Of` as sent (v2). */
+  onBehalfOf?: string;
+  /** True when the answer came from the fake's 60 s response cache (`caches: true`). */
+  cached?: boolean;
   /** `now()` in epoch milliseconds when the request arrived. */
   at: number;
 }
@@ -55,6 +64,11 @@ export interface Fault {
 
 export interface ServerDeps {
   state: FakeState;
+  generation: FakeGeneration;
+  router: Router;
+  /** The real server's 60 s response cache (both) and sliding guard cache (v1). */
+  caches: boolean;
+  verifyIdentity: IdentityVerifier;
   random: RandomSource;
   now: () => Date;
   validator: OpenApiValidator | null;
@@ -71,14 +85,14 @@ interface Outgoing {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > maxBytes) tooLarge = true;
       else chunks.push(chunk);
     });
     req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
@@ -96,15 +110,19 @@ export class FakeServer {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   latencyMs: number;
-  private readonly router = new Router();
+  private readonly router: Router;
   private readonly limiter: RateLimiter;
+  private readonly cache: ResponseCache | null;
   private readonly idempotency: IdempotencyStore;
   private faults: Array<{ fault: Fault; remaining: number }> = [];
   private server: Server | undefined;
 
   constructor(private readonly deps: ServerDeps) {
     this.latencyMs = deps.latencyMs;
+    this.router = deps.router;
     const nowMs = (): number => deps.now().getTime();
+    this.cache = deps.caches ? new ResponseCache(nowMs) : null;
+    if (deps.caches && deps.generation === 'v1') deps.state.guardCache = new Map();
     this.limiter = new RateLimiter(nowMs, deps.rateLimit);
     this.idempotency = new IdempotencyStore(nowMs);
   }
@@ -161,7 +179,7 @@ export class FakeServer {
     const instance = `http://${header(req, 'host') ?? '127.0.0.1'}${rawUrl}`;
     let read: { body: Buffer; tooLarge: boolean };
     try {
-      read = await readBody(req);
+      read = await readBody(req, this.deps.generation === 'v2' ? MAX_BODY_BYTES_V2 : MAX_BODY_BYTES);
     } catch {
       // The client went away mid-body (e.g. its own timeout): nothing to answer, not a fake bug.
       return;
@@ -178,6 +196,8 @@ export class FakeServer {
       at: this.deps.now().getTime(),
     };
     if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
+    const onBehalfOf = header(req, 'on-behalf-of');
+    if (onBehalfOf !== undefined) record.onBehalfOf = onBehalfOf;
     if (rawBody.length > 0 && contentType?.includes('json')) {
       try {
         record.body = JSON.parse(rawBody.toString('utf8'));
@@ -200,8 +220,9 @@ export class FakeServer {
       const body = fault.body !== undefined ? fault.body : new HttpProblem(fault.status, 'Injected fault').toBody(instance);
       out = this.json(fault.status, body, fault.status >= 400 ? 'application/problem+json' : 'application/json');
     } else {
-      out = this.process({ req, method, url, instance, rawBody, tooLarge, contentType, idempotencyKey });
+      out = await this.process({ req, method, url, instance, rawBody, tooLarge, contentType, idempotencyKey, record });
     }
+    if (this.deps.generation === 'v2' && out.headers['X-Request-Id'] === undefined) out.headers['X-Request-Id'] = this.requestId();
 
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     record.status = out.status;
@@ -216,7 +237,15 @@ export class FakeServer {
     return { status, headers: { 'Content-Type': contentType }, text: JSON.stringify(body) };
   }
 
-  private process(input: {
+  /** `req_` + 22 URL-safe characters (CONTRACT-v2 §1.10). */
+  private requestId(): string {
+    let out = 'req_';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < 22; i++) out += alphabet[Math.floor(this.deps.random() * 64) % 64] ?? 'A';
+    return out;
+  }
+
+  private async process(input: {
     req: IncomingMessage;
     method: string;
     url: URL;
@@ -225,11 +254,18 @@ export class FakeServer {
     tooLarge: boolean;
     contentType: string | undefined;
     idempotencyKey: string | undefined;
-  }): Outgoing {
+    record: RecordedRequest;
+  }): Promise<Outgoing> {
     const { req, method, url, instance } = input;
+    const v2 = this.deps.generation === 'v2';
     const match = this.router.match(method, url.pathname);
+    const requestId = v2 ? this.requestId() : undefined;
     const problem = (p: HttpProblem, extraHeaders: Record<string, string> = {}): Outgoing => {
       const body = p.toBody(instance);
+      if (requestId !== undefined) {
+        body['request_id'] = requestId;
+        extraHeaders = { 'X-Request-Id': requestId, ...extraHeaders };
+      }
       this.check(match?.route.template, method, url.pathname, p.status, 'application/problem+json', body);
       return { status: p.status, headers: { 'Content-Type': 'application/problem+json', ...extraHeaders }, text: JSON.stringify(body) };
     };
@@ -268,16 +304,33 @@ export class FakeServer {
     }
 
     // 4. The route.
-    const cacheControl = match.route.method === 'GET' && match.route.cacheable ? 'private, max-age=60' : 'no-cache';
+    const cacheable = match.route.method === 'GET' && match.route.cacheable === true;
+    const cacheControl = cacheable ? 'private, max-age=60' : 'no-cache';
+    const onBehalfOf = header(req, 'on-behalf-of');
     let reply: Reply;
     try {
       for (const [name, value] of Object.entries(match.params)) {
-        if (name.endsWith('_id') && !isObjectId(value)) {
-          throw fieldValidation([{ field: name, message: `Invalid ObjectId: '${value}'` }]);
+        if (name.endsWith('_id') && !(v2 ? isUuid(value.toLowerCase()) : isObjectId(value))) {
+          // v2: the tenant guard answers any unusable company id with 403 (CONTRACT-v2 §1.2).
+          if (v2 && name === 'company_id') throw forbidden('No rights to access this resource');
+          throw fieldValidation([{ field: name, message: v2 ? `Invalid UUID: '${value}'` : `Invalid ObjectId: '${value}'` }]);
         }
         match.params[name] = value.toLowerCase();
       }
+      const actor = v2 ? actingUserGuard(this.deps.state, match.route, onBehalfOf, url.pathname) : undefined;
+      // 4a. The response cache: per key, per On-Behalf-Of (v2), per path and sorted query.
+      const cacheKey = this.cache !== null && cacheable ? ResponseCache.key(apiKey, v2 ? onBehalfOf : undefined, url) : undefined;
+      if (cacheKey !== undefined) {
+        const hit = this.cache?.get(cacheKey);
+        if (hit !== undefined) {
+          input.record.cached = true;
+          return { status: hit.status, headers: { ...hit.headers, ...limitHeaders }, text: hit.body };
+        }
+      }
       const ctx: RequestContext = {
+        actor,
+        header: (name) => header(req, name),
+        verifyIdentity: this.deps.verifyIdentity,
         method,
         path: url.pathname,
         params: match.params,
@@ -288,7 +341,10 @@ export class FakeServer {
         random: this.deps.random,
         access,
       };
-      reply = match.route.handler(ctx);
+      reply = await match.route.handler(ctx);
+      if (cacheKey !== undefined && reply.status === 200 && reply.body !== undefined) {
+        this.cache?.set(cacheKey, apiKey, { status: 200, headers: { 'Cache-Control': cacheControl, 'Content-Type': reply.contentType ?? 'application/json' }, body: JSON.stringify(reply.body) });
+      }
     } catch (error: unknown) {
       if (error instanceof HttpProblem) return problem(error, { 'Cache-Control': 'no-cache', ...limitHeaders });
       const message = error instanceof Error ? error.stack ?? error.message : String(error);
@@ -305,6 +361,9 @@ export class FakeServer {
       text = JSON.stringify(reply.body);
     }
     this.check(match.route.template, method, url.pathname, reply.status, reply.body === undefined ? undefined : contentType, reply.body);
+    // Audited writes flush this key's whole response cache; dice rolls and no-op identifies do not.
+    if (method !== 'GET' && reply.status < 300 && match.route.audited !== false && reply.audited !== false) this.cache?.flush(apiKey);
+    if (requestId !== undefined) headers['X-Request-Id'] = requestId;
     if (useIdempotency) {
       const stored: StoredResponse = { status: reply.status, headers, body: text ?? '' };
       this.idempotency.store(apiKey, idemKey, method, url.pathname, input.rawBody, stored);

@@ -1,6 +1,6 @@
 import { buildResult, rollDice } from './dice.js';
 import type { RandomSource } from './dice.js';
-import { createIdGenerator, isoSeconds } from './ids.js';
+import { createIdGenerator, createUuidV7Generator, isoMicros, isoSeconds } from './ids.js';
 import type {
   AssetRecord,
   CampaignExperience,
@@ -26,6 +26,9 @@ import type {
   UserRole,
 } from './models.js';
 import { assetTypeForMime, publicUrlFor, sanitizeFilename } from './multipart.js';
+
+/** Which API generation the fake speaks: v1 (March 2026, ObjectIds) or v2 (July 2026, UUIDs). */
+export type FakeGeneration = 'v1' | 'v2';
 
 /** Access of one API key: a global admin sees every company, others only the listed ones. */
 export interface ApiKeyAccess {
@@ -175,9 +178,16 @@ export class FakeState {
   readonly diceRolls = new Map<string, DiceRollRecord>();
   readonly assets = new Map<string, AssetRecord>();
   readonly apiKeys = new Map<string, ApiKeyAccess>();
-  health: SystemHealth = { database_status: 'online', cache_status: 'online', version: '0.8.0' };
+  health: SystemHealth;
 
   readonly newId: () => string;
+  /** Ids the v2 wire shows for things v1 keeps inside other records (settings, experience rows). */
+  private readonly stableIds = new Map<string, string>();
+  /**
+   * v1 guard cache (CONTRACT §1.10): role and company of a path user as the UA-guard last read
+   * them, kept 60 s with a sliding expiry and never invalidated. Null when caches are off.
+   */
+  guardCache: Map<string, { role: UserRole; companyId: string; lastUsedMs: number }> | null = null;
   private readonly sectionId: string;
   private readonly categoryIds = new Map<string, string>();
   private userSeq = 0;
@@ -186,15 +196,47 @@ export class FakeState {
     readonly defaultApiKey: string,
     readonly now: () => Date,
     readonly random: RandomSource,
+    readonly generation: FakeGeneration = 'v1',
   ) {
-    this.newId = createIdGenerator(now);
+    this.newId = generation === 'v2' ? createUuidV7Generator(now) : createIdGenerator(now);
+    this.health = generation === 'v2'
+      ? { database_status: 'online', cache_status: 'online', version: '0.27.0', database_latency_ms: 1.2, cache_latency_ms: 0.4, uptime: '0d 0h 1m 0s' }
+      : { database_status: 'online', cache_status: 'online', version: '0.8.0' };
     this.sectionId = this.newId();
     this.apiKeys.set(defaultApiKey, { globalAdmin: false, companyIds: new Set() });
   }
 
-  /** Current time as a wire timestamp (whole seconds, `Z`). */
+  /** Current time as a wire timestamp (v1 whole seconds, v2 microseconds; `Z`). */
   timestamp(): string {
-    return isoSeconds(this.now());
+    return this.generation === 'v2' ? isoMicros(this.now()) : isoSeconds(this.now());
+  }
+
+  /** An id minted once per key (e.g. `settings:<companyId>`), for rows v1 did not expose. */
+  stableId(key: string): string {
+    let id = this.stableIds.get(key);
+    if (id === undefined) {
+      id = this.newId();
+      this.stableIds.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * The role and company the v1 UA-guard sees for a user: fresh unless the guard cache holds a
+   * snapshot used within the last 60 s (each use slides the expiry).
+   */
+  guardView(user: UserRecord): { role: UserRole; companyId: string } {
+    const cache = this.guardCache;
+    if (cache === null) return { role: user.role, companyId: user.company_id };
+    const nowMs = this.now().getTime();
+    const hit = cache.get(user.id);
+    if (hit !== undefined && nowMs - hit.lastUsedMs < 60_000) {
+      hit.lastUsedMs = nowMs;
+      return hit;
+    }
+    const fresh = { role: user.role, companyId: user.company_id, lastUsedMs: nowMs };
+    cache.set(user.id, fresh);
+    return fresh;
   }
 
   // ---------------------------------------------------------------- API keys

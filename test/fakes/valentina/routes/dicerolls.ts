@@ -139,8 +139,9 @@ function rollQuickroll(ctx: RequestContext) {
 }
 
 export const diceRollRoutes: RouteDef[] = [
-  { method: 'POST', template: `${DICEROLLS}/quickroll`, handler: rollQuickroll },
+  // Dice-roll creation does not run the audit hook, so it does not flush the response cache.
+  { method: 'POST', template: `${DICEROLLS}/quickroll`, handler: rollQuickroll, audited: false },
   { method: 'GET', template: DICEROLLS, handler: listDiceRolls },
-  { method: 'POST', template: DICEROLLS, handler: createDiceRoll },
+  { method: 'POST', template: DICEROLLS, handler: createDiceRoll, audited: false },
   { method: 'GET', template: `${DICEROLLS}/{diceroll_id}`, handler: getDiceRoll },
 ];
