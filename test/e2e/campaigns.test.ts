@@ -90,21 +90,25 @@ for (const kind of worldStores()) {
       expect(everywhere).toContain('Blood and Smoke');
     });
 
-    it('stops using a binding once the server is bound to another company', async () => {
+    it('stops using a binding once the server is bound to another company, and uses it again once back', async () => {
+      // The operator allows a second company, whose admin is the same Discord member; the admin rebinds.
       const other = world.valentina.state.addCompany({ name: 'Elsewhere' });
-      const before = await world.bot.deps.guilds.settings(world.guildId);
-      await world.bot.deps.guilds.update(world.guildId, { companyId: other.id, defaultCampaignId: null });
-      try {
-        const show = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'show' })));
-        expect(show).toContain('Elsewhere');
-        expect(show).not.toContain('Ashes of Rome');
-        const guild = await world.bot.deps.guilds.require(world.guildId);
-        expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: null, source: 'none' });
-      } finally {
-        await world.bot.deps.guilds.update(world.guildId, { companyId: before.companyId, defaultCampaignId: before.defaultCampaignId });
-      }
+      world.valentina.state.addUser(other.id, { role: 'ADMIN', username: 'ada2', email: 'ada2@example.com', discord_id: world.members.admin.discordId });
+      world.env['VALENTINA_GUILD_COMPANIES'] = `${world.guildId}=${world.companyId},${world.guildId}=${other.id}`;
+      await world.restart();
+      await eventually(() => world.bot.client.channels.cache.get(at.rome)?.id, (id) => id === at.rome);
+      const bound = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'company', options: { company: other.id } })));
+      expect(bound).toContain('Elsewhere');
+      expect(bound).not.toContain('Ashes of Rome');
       const guild = await world.bot.deps.guilds.require(world.guildId);
-      expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: at.romeCampaign, source: 'category' });
+      expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: null, source: 'none' });
+      // The binding is kept for its own company, not deleted.
+      expect((await world.store.categoryCampaigns.list(world.guildId)).map((b) => b.companyId)).toEqual([world.companyId]);
+
+      const back = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'company', options: { company: world.companyId } })));
+      expect(back).toContain(`<#${at.romeCategory}> → **Ashes of Rome**`);
+      const again = await world.bot.deps.guilds.require(world.guildId);
+      expect(await world.bot.deps.campaignDefaults.resolve(again, at.romeCategory)).toEqual({ campaignId: at.romeCampaign, source: 'category' });
     });
   });
 }
