@@ -387,10 +387,10 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
   }
 
   if (kind === 'autocomplete') {
-    const candidates = slashPaths().filter((p) => p.options.some((o) => o.autocomplete === true));
-    const path = rng.pick(candidates);
-    const focusable = path.options.filter((o) => o.autocomplete === true);
-    const focused = rng.pick(focusable);
+    // Each autocomplete route (command and option) is equally likely, so a command with many
+    // autocompleted options (/roll traits) does not leave some of them unvisited.
+    const candidates = slashPaths().flatMap((p) => p.options.filter((o) => o.autocomplete === true).map((focused) => ({ path: p, focused })));
+    const { path, focused } = rng.pick(candidates);
     const { options } = generateOptions(rng, fx, path.options.filter((o) => o.type === 3 && o.name !== focused.name));
     const typed = hostileString(rng, fx);
     const key = `${path.key}#${focused.name}`;
