@@ -110,5 +110,19 @@ for (const kind of worldStores()) {
       const again = await world.bot.deps.guilds.require(world.guildId);
       expect(await world.bot.deps.campaignDefaults.resolve(again, at.romeCategory)).toEqual({ campaignId: at.romeCampaign, source: 'category' });
     });
+
+    it('removes a category\'s campaign with "Server default", after which the category uses the server default', async () => {
+      const ac = world.discord.autocomplete('setup', { ...ctx('admin'), subcommand: 'campaign', options: { campaign: '', category: { channel: at.romeCategory } }, focused: 'campaign' });
+      const choices = ((await ac.response()).data as { choices: Array<{ name: string; value: string }> }).choices;
+      expect(choices.at(-1)).toEqual({ name: "Server default (remove this category's own campaign)", value: 'server-default' });
+      const without = await privateFromTheStart(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'campaign', options: { campaign: 'server-default' } }));
+      expect(without.text).toContain('give the `category` too');
+
+      const shown = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'campaign', options: { campaign: 'server-default', category: { channel: at.romeCategory } } })));
+      expect(shown).not.toContain('Campaign by channel category');
+      expect(await world.store.categoryCampaigns.list(world.guildId)).toEqual([]);
+      await finalAnswer(world.discord.slash('xp', { ...ctx('storyteller', at.rome), subcommand: 'award', options: { member: { user: world.members.player.discordId }, amount: 1 } }));
+      expect(lastWrite('/experience/xp/add')?.body).toMatchObject({ campaign_id: world.campaignId });
+    });
   });
 }
