@@ -76,6 +76,11 @@ for (const kind of worldStores()) {
       const home = await finalAnswer(world.discord.slash('roll', { ...ctx('player'), subcommand: 'traits', options: { trait: 'Strength' } }));
       expect(home.content).toContain('for Nadia Volkov (3 dice, diff 6)');
       expect(embedText(home)).toContain('Campaign Blood and Smoke');
+
+      // /stats campaign there shows that campaign's rolls: the two just made.
+      const stats = embedText(await finalAnswer(world.discord.slash('stats', { ...ctx('player', at.rome), subcommand: 'campaign' })));
+      expect(stats).toContain('Ashes of Rome');
+      expect(stats).toContain('**2** rolls');
     });
 
     it('shows the category\'s campaign in the ledger used there, and every campaign elsewhere', async () => {
