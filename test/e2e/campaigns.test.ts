@@ -99,7 +99,7 @@ for (const kind of worldStores()) {
       // The operator allows a second company, whose admin is the same Discord member; the admin rebinds.
       const other = world.valentina.state.addCompany({ name: 'Elsewhere' });
       world.valentina.state.addUser(other.id, { role: 'ADMIN', username: 'ada2', email: 'ada2@example.com', discord_id: world.members.admin.discordId });
-      world.env['VALENTINA_GUILD_COMPANIES'] = `${world.guildId}=${world.companyId},${world.guildId}=${other.id}`;
+      world.env['VALENTINA_GUILD_COMPANIES'] = `${world.env['VALENTINA_GUILD_COMPANIES'] ?? ''},${world.guildId}=${other.id}`;
       await world.restart();
       await eventually(() => world.bot.client.channels.cache.get(at.rome)?.id, (id) => id === at.rome);
       const bound = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'company', options: { company: other.id } })));

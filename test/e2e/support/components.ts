@@ -21,7 +21,8 @@ export type Slot =
   | 'xid' // [\w-]{1,40}: drafts and scene batches
   | 'scope' // e | s
   | 'memberOrDashXp' // '-' or a snowflake (ledger filter)
-  | 'campaignOrDash'; // '-' or an id (ledger filter)
+  | 'campaignOrDash' // '-' or an id (ledger filter)
+  | 'expiry'; // epoch seconds in base 36 (a confirm that expires)
 
 export type PressKind = 'button' | 'user-select' | 'string-select' | 'modal';
 
@@ -64,6 +65,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   { key: 'approvals:merge-pick', version: 1, args: ['apiId'], press: 'string-select', rights: 'admin' },
   { key: 'approvals:merge-ok', version: 1, args: ['apiId', 'apiId'], press: 'button', rights: 'admin' },
   { key: 'approvals:merge-no', version: 1, args: [], press: 'button', closer: true, rights: 'anyone' },
+  { key: 'approvals:merge-adm', version: 1, args: ['apiId', 'apiId', 'expiry'], press: 'button', rights: 'admin' },
   { key: 'user:page', version: 1, args: ['index', 'roleFilter'], press: 'button', rights: 'admin' },
   { key: 'user:create', version: 1, args: ['newRole', 'memberOrDash'], press: 'modal', fields: ['username', 'email', 'name_first', 'name_last'], rights: 'admin' },
   { key: 'user:del-ok', version: 1, args: ['apiId'], press: 'button', rights: 'admin' },

@@ -280,6 +280,8 @@ function slotValue(rng: Rng, fx: FuzzFixtures, slot: Slot): string {
       return rng.pick(['e', 's']);
     case 'campaignOrDash':
       return rng.chance(0.4) ? '-' : rng.pick(fx.pools.apiId);
+    case 'expiry':
+      return Math.ceil((Date.now() + rng.pick([-600_000, 120_000])) / 1000).toString(36);
   }
 }
 
@@ -343,7 +345,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
   const where = (world: World) => ({ user: me, guildId: world.guildId, channelId: world.channelId });
   const kind = rng.weighted([
     [45, 'slash'],
-    [12, 'autocomplete'],
+    [20, 'autocomplete'],
     [28, 'component'],
     [7, 'public'],
     [8, 'menu'],
@@ -387,10 +389,10 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
   }
 
   if (kind === 'autocomplete') {
-    // Each autocomplete route (command and option) is equally likely, so a command with many
-    // autocompleted options (/roll traits) does not leave some of them unvisited.
-    const candidates = slashPaths().flatMap((p) => p.options.filter((o) => o.autocomplete === true).map((focused) => ({ path: p, focused })));
-    const { path, focused } = rng.pick(candidates);
+    // Every (command, option) pair is equally likely, so a command with many autocompleted options
+    // (like /roll traits) is not starved and a full run reaches each of them.
+    const pairs = slashPaths().flatMap((p) => p.options.filter((o) => o.autocomplete === true).map((focused) => ({ path: p, focused })));
+    const { path, focused } = rng.pick(pairs);
     const { options } = generateOptions(rng, fx, path.options.filter((o) => o.type === 3 && o.name !== focused.name));
     const typed = hostileString(rng, fx);
     const key = `${path.key}#${focused.name}`;
