@@ -13,15 +13,16 @@ describe('command mentions', () => {
 });
 
 describe('help audiences', () => {
-  const audiences: HelpAudience[] = ['everyone', 'newcomer', 'member', 'storyteller', 'admin'];
+  const audiences: HelpAudience[] = ['everyone', 'newcomer', 'member', 'storyteller', 'awarder', 'admin'];
   it.each([
-    [null, ['everyone', 'newcomer']],
-    ['UNAPPROVED', ['everyone']],
-    ['PLAYER', ['everyone', 'member']],
-    ['STORYTELLER', ['everyone', 'member', 'storyteller']],
-    ['ADMIN', ['everyone', 'member', 'storyteller', 'admin']],
-  ] as const)('role %s may use %j', (role, allowed) => {
-    expect(audiences.filter((a) => mayUse(a, { role }))).toEqual(allowed);
+    [null, false, ['everyone', 'newcomer']],
+    ['UNAPPROVED', true, ['everyone']],
+    ['PLAYER', false, ['everyone', 'member']],
+    ['PLAYER', true, ['everyone', 'member', 'awarder']],
+    ['STORYTELLER', true, ['everyone', 'member', 'storyteller', 'awarder']],
+    ['ADMIN', true, ['everyone', 'member', 'storyteller', 'awarder', 'admin']],
+  ] as const)('role %s (may award: %s) may use %j', (role, mayAward, allowed) => {
+    expect(audiences.filter((a) => mayUse(a, { role, mayAward }))).toEqual(allowed);
   });
 });
 
