@@ -109,7 +109,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     status: new StatusBoard({ version, startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
     campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
-    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
+    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' }), config.devGuildId),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds, applicationId: config.discordApplicationId });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
