@@ -128,6 +128,10 @@ interface RunFigures {
   fastComplete?: CompleteResult;
   /** The bot process's own event-loop delay during the 200/s run. */
   fastChildLoop?: Probe['loopDelay'];
+  /** CPU time (user + system) of the bot process per interaction, from dispatch of the first to the last answer. */
+  slowCpuMs?: number;
+  fastCpuMs?: number;
+  sustainCpuMs?: number;
   steps?: ThroughputStep[];
   sustain?: LoadResult;
   sustainComplete?: CompleteResult;
@@ -170,12 +174,13 @@ function highestClean(steps: readonly ThroughputStep[] | undefined): ThroughputS
 }
 
 /** A latency run, then the wait for its last answers (edits may queue behind the REST limiter). */
-async function runWithAnswers(child: BenchChild, mix: Mix, opts: { ratePerSec: number; count: number; waitMs: number }): Promise<{ result: LoadResult; complete: CompleteResult; childLoop: Probe['loopDelay'] }> {
-  await child.probe({ resetLoopDelay: true });
+async function runWithAnswers(child: BenchChild, mix: Mix, opts: { ratePerSec: number; count: number; waitMs: number }): Promise<{ result: LoadResult; complete: CompleteResult; childLoop: Probe['loopDelay']; cpuMsPer: number }> {
+  const before = await child.probe({ resetLoopDelay: true });
   const result = await latencyRun(mix, opts);
   const childLoop = (await child.probe()).loopDelay;
   await child.drain(opts.waitMs);
-  return { result, complete: completeAnswers(result), childLoop };
+  const after = await child.probe();
+  return { result, complete: completeAnswers(result), childLoop, cpuMsPer: (after.cpuMs - before.cpuMs) / result.outcomes.length };
 }
 
 async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mix, full: boolean, big: BigGuild | undefined, figures: Record<BotKind, RunFigures>): Promise<void> {
@@ -190,11 +195,14 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
         const slow = await runWithAnswers(child, mix, { ratePerSec: 1, count: opts.slowCount, waitMs: opts.completeWaitMs });
         f.slow = slow.result;
         f.slowComplete = slow.complete;
+        f.slowCpuMs = slow.cpuMsPer;
         progress(describeLoad(`${tag} 1/s`, slow.result, slow.complete));
         const fast = await runWithAnswers(child, mix, { ratePerSec: opts.fastRate, count: opts.fastCount, waitMs: opts.completeWaitMs });
         f.fast = fast.result;
         f.fastComplete = fast.complete;
         f.fastChildLoop = fast.childLoop;
+        f.fastCpuMs = fast.cpuMsPer;
+        progress(`${tag} CPU per interaction: ${slow.cpuMsPer.toFixed(2)} ms at 1/s, ${fast.cpuMsPer.toFixed(2)} ms at ${opts.fastRate}/s`);
         progress(`${describeLoad(`${tag} ${opts.fastRate}/s`, fast.result, fast.complete)}; child loop delay p99 ${ms(fast.childLoop.p99, 1)} max ${ms(fast.childLoop.max, 1)}`);
       });
     }
@@ -212,10 +220,11 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
     if (opts.only.has('sustain')) {
       await withChild(kind, bench, f, async (child) => {
         await warmUp(bench, child, mix);
-        await child.probe({ resetLoopDelay: true });
+        const before = await child.probe({ resetLoopDelay: true });
         const result = await openLoop({ ratePerSec: opts.sustainRate, count: Math.round(opts.sustainRate * opts.sustainSeconds), next: (i) => mix.shot(i) });
         f.sustainChildLoop = (await child.probe()).loopDelay;
         await child.drain(opts.completeWaitMs);
+        f.sustainCpuMs = ((await child.probe()).cpuMs - before.cpuMs) / result.outcomes.length;
         f.sustain = result;
         f.sustainComplete = completeAnswers(result);
         progress(`${describeLoad(`${tag} sustained ${opts.sustainRate}/s`, result, f.sustainComplete)}; child loop delay p99 ${ms(f.sustainChildLoop.p99, 1)} max ${ms(f.sustainChildLoop.max, 1)}`);
@@ -230,7 +239,8 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
         // A moment idle first: V8 hands unused heap pages back only after a busy spell ends.
         await new Promise((resolve) => setTimeout(resolve, 3_000));
         f.memoryAfter = await child.probe({ gc: true });
-        const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
+        const p = (x: Probe): string =>
+          `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} [${Object.entries(x.spaces).filter(([, v]) => v > 1024 * 1024).map(([k, v]) => `${k.replace('_space', '')} ${mib(v)}`).join(', ')}] ext ${mib(x.external)}`;
         progress(
           `${tag} memory: READY ${p(child.atReady)}; after ${f.memoryRun.outcomes.length}: ${p(f.memoryAfter)}; ` +
             `cached users ${f.memoryAfter.cachedUsers}, members ${f.memoryAfter.cachedMembers}; misses ${f.memoryRun.misses}`,
@@ -343,6 +353,9 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
   if (opts.only.has('latency')) {
     latencySection(`1/s (${opts.slowCount})`, (f) => f.slow, (f) => f.slowComplete);
     latencySection(`${opts.fastRate}/s (${opts.fastCount})`, (f) => f.fast, (f) => f.fastComplete, { max: 2, text: '≤ 2× bare' });
+    rows.push(section('CPU time of the bot process per interaction (user + system; robust to a shared machine)'));
+    figureRow('at 1/s', (f) => f.slowCpuMs, (v) => ms(v, 2));
+    figureRow(`at ${opts.fastRate}/s`, (f) => f.fastCpuMs, (v) => ms(v, 2));
     rows.push(section(`Event-loop delay during the ${opts.fastRate}/s run`));
     plain('load generator + fakes, p99', (f) => f.fast?.parentLoopDelayP99Ms, ms1);
     plain('load generator + fakes, max', (f) => f.fast?.parentLoopDelayMaxMs, ms1);
@@ -377,6 +390,7 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
     plain('achieved dispatch rate, /s', (f) => (f.sustain === undefined ? undefined : f.sustain.outcomes.length / (f.sustain.spanMs / 1000)), count);
     figureRow('ack p99', (f) => f.sustain?.p99, ms1);
     figureRow('complete answer p99', (f) => f.sustainComplete?.p99, ms);
+    figureRow('CPU per interaction', (f) => f.sustainCpuMs, (v) => ms(v, 2));
     plain('load generator + fakes loop delay p99', (f) => f.sustain?.parentLoopDelayP99Ms, ms1);
     plain('bot process loop delay p99', (f) => f.sustainChildLoop?.p99, ms1);
   }
