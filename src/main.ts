@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Events, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
+import { createPooledFetch } from './api/pooled-fetch.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
@@ -46,12 +47,14 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
+  // A bounded connection pool (VALENTINA_MAX_CONNECTIONS) unless a test brings its own fetch.
+  const pooled = opts.fetch === undefined ? createPooledFetch() : undefined;
   const api = new ValentinaClient({
     baseUrl: config.valentinaApiUrl,
     apiKey: config.valentinaApiKey,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : pooled ? { fetch: pooled.fetch } : {}),
   });
   const deps: Deps = {
     config,
@@ -108,6 +111,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       if (!drained) log.warn({ inFlight: router.inFlight }, 'shutdown timeout: interactions still in flight');
       await client.destroy();
       await deps.charts.close();
+      await pooled?.close();
       await closeQuietly(store, log);
       log.info('stopped');
     })();
