@@ -163,7 +163,8 @@ async function withChild<T>(kind: BotKind, bench: BenchWorld, figures: RunFigure
 
 function describeLoad(label: string, r: LoadResult, c?: CompleteResult): string {
   const kinds = [...r.perKind.entries()].map(([k, v]) => `${k} ${v.length}`).join(', ');
-  const complete = c === undefined ? '' : `; complete p50 ${ms(c.p50)} p99 ${ms(c.p99)} max ${ms(c.max)}, unfinished ${c.unfinished}`;
+  const byKind = c === undefined || c.unfinished === 0 ? '' : ` (${[...c.unfinishedByKind.entries()].map(([k, n]) => `${k} ${n}`).join(', ')})`;
+  const complete = c === undefined ? '' : `; complete p50 ${ms(c.p50)} p99 ${ms(c.p99)} max ${ms(c.max)}, unfinished ${c.unfinished}${byKind}`;
   return `${label}: ${r.outcomes.length} interactions in ${(r.spanMs / 1000).toFixed(1)} s (${kinds}); ack p50 ${ms(r.p50, 1)}, p99 ${ms(r.p99, 1)}, max ${ms(r.max, 1)}, misses ${r.misses}${complete}; dispatch lag max ${ms(r.maxDispatchLagMs, 1)}, parent loop delay p99 ${ms(r.parentLoopDelayP99Ms, 1)} max ${ms(r.parentLoopDelayMaxMs, 1)}`;
 }
 
