@@ -320,6 +320,7 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
     const ratios = runs.map((_, i) => {
       const o = ours[i] ?? Number.NaN;
       const b = bare[i] ?? Number.NaN;
+      // One side unanswered: no ratio (the table shows which).
       return Number.isFinite(o) && Number.isFinite(b) && b > 0 ? o / b : Number.NaN;
     });
     const r = median(ratios);
@@ -439,7 +440,7 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
   out.push('');
   out.push('Notes:');
   out.push('- bot and bare are medians over runs; ratio is the median of the per-run ratios, spread their range. Acknowledgement: INTERACTION_CREATE sent → first callback accepted by the fake Discord (its whole-ms record refined with performance.now()). Complete answer: INTERACTION_CREATE sent → the latest reply, edit or follow-up the member saw, from the fake\'s whole-ms record, read once the bot drained.');
-  out.push('- Both bots defer a command, make one Valentina call at the fake\'s latency, then edit; both answer autocomplete at once. The bare bot\'s edits go through stock @discordjs/rest, whose 50/s global limit queues them above ~50 commands/s.');
+  out.push('- Both bots defer a command, make one Valentina call at the fake\'s latency, then edit; both answer autocomplete at once. The bare bot\'s edits go through stock @discordjs/rest, whose 50/s global limit queues them above ~50 commands/s. An interaction still unanswered when read counts as infinitely late ("unanswered"), so percentiles never skip the slowest.');
   const last = runs[runs.length - 1];
   if (last !== undefined) {
     for (const [label, o, b] of [['1/s', last.bot.slow, last.bare.slow], [`${opts.fastRate}/s`, last.bot.fast, last.bare.fast]] as const) {

@@ -131,7 +131,10 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
 }
 
 export interface CompleteResult {
-  /** Injection (INTERACTION_CREATE sent) → the latest change to the answer the member saw, per answered interaction (ms). */
+  /**
+   * Injection (INTERACTION_CREATE sent) → the latest change to the answer the member saw (ms), per
+   * interaction; Infinity for one still unanswered, so percentiles never skip the slowest.
+   */
   latencies: number[];
   p50: number;
   p99: number;
@@ -155,6 +158,7 @@ export function completeAnswers(result: LoadResult): CompleteResult {
     if (at === undefined || Number.isNaN(o.handle.dispatchedAt)) {
       unfinished += 1;
       unfinishedByKind.set(o.kind, (unfinishedByKind.get(o.kind) ?? 0) + 1);
+      latencies.push(Number.POSITIVE_INFINITY);
     } else latencies.push(at - o.handle.dispatchedAt);
   }
   return { latencies, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: maxOf(latencies), unfinished, unfinishedByKind };
