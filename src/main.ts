@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Events, Status, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
+import { createPooledFetch } from './api/pooled-fetch.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
@@ -59,6 +60,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
+  // A bounded connection pool (VALENTINA_MAX_CONNECTIONS) unless a test brings its own fetch.
+  const pooled = opts.fetch === undefined ? createPooledFetch() : undefined;
   const liveness = new ApiLiveness(clock.now);
   const version = readBotVersion();
   // Read at scrape time only, once the client below exists.
@@ -79,8 +82,9 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     apiVersion: config.valentinaApiVersion,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : pooled ? { fetch: pooled.fetch } : {}),
   }).catch(async (err: unknown) => {
+    await pooled?.close();
     await store.close();
     throw err;
   });
@@ -187,6 +191,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       await stopStep(log, 'http listener', async () => http?.close());
       await stopStep(log, 'discord client', () => client.destroy());
       await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'Valentina connections', async () => pooled?.close());
       await stopStep(log, 'store', () => store.close());
       log.info('stopped');
     })();
