@@ -144,23 +144,8 @@ async function decide(interaction: ComponentInteraction, userId: string, decisio
       { onUnsettled: (pending) => showEverywhere(renderApprovalUnsettled(pending, decisionLabel(decision), interaction.user.id)) },
     );
   } catch (err) {
-    if (err instanceof ApprovalNotAppliedError) {
-      // Reopened for a new decision, with a note saying why.
-      const pending = await loadPending(deps, actor.companyId, userId);
-      const note = `<@${interaction.user.id}>'s ${decisionLabel(decision)} was not applied by Valentina; decide again.`;
-      await showEverywhere(renderApprovalCard(pending, cardIds(pending.id, 'c'), undefined, null, note));
-      if (from !== 'c' && decision.kind !== 'MERGE') await respond.update(await queuePage(deps, actor, Number(from), interaction.user.id));
-    }
-    // An old card (or page) offered Approve for a member who already acts as another user:
-    // it now offers Merge instead, and the boundary says why privately.
-    if (err instanceof LinkedElsewhereError) {
-      const pending = await loadPending(deps, actor.companyId, userId);
-      await respond.update(
-        from === 'c'
-          ? renderApprovalCard(pending, cardIds(pending.id, 'c', err.linkedUser.id), undefined, err.linkedUser)
-          : await queuePage(deps, actor, Number(from), interaction.user.id),
-      );
-    }
+    // The view changes before the boundary says why privately; if even that fails, the answer still goes out.
+    await showReopened(err, { ctx, actor, owner: interaction.user.id, userId, decision, from, showEverywhere }).catch((viewErr: unknown) => ctx.log.warn({ err: viewErr }, 'approval card could not be reopened'));
     throw err;
   }
   const view = renderApprovalReceipt(receipt);
@@ -174,6 +159,30 @@ async function decide(interaction: ComponentInteraction, userId: string, decisio
       return view;
     });
     await respond.update(page);
+  }
+}
+
+/**
+ * After a decision that did not happen, the card (or page) offers the right choices again: a
+ * decision Valentina did not apply reopens with a note; an Approve for a member who already acts
+ * as another user turns into Merge into that user.
+ */
+async function showReopened(
+  err: unknown,
+  at: { ctx: HandlerContext; actor: Actor; owner: string; userId: string; decision: ApprovalDecision; from: string; showEverywhere: (view: RenderedMessage) => Promise<void> },
+): Promise<void> {
+  const { ctx, actor, owner, userId, decision, from } = at;
+  const { deps, respond } = ctx;
+  if (err instanceof ApprovalNotAppliedError) {
+    const pending = await loadPending(deps, actor.companyId, userId);
+    const note = `<@${owner}>'s ${decisionLabel(decision)} was not applied by Valentina; decide again.`;
+    await at.showEverywhere(renderApprovalCard(pending, cardIds(pending.id, 'c'), undefined, null, note));
+    if (from !== 'c' && decision.kind !== 'MERGE') await respond.update(await queuePage(deps, actor, Number(from), owner));
+  } else if (err instanceof LinkedElsewhereError) {
+    const pending = await loadPending(deps, actor.companyId, userId);
+    await respond.update(
+      from === 'c' ? renderApprovalCard(pending, cardIds(pending.id, 'c', err.linkedUser.id), undefined, err.linkedUser) : await queuePage(deps, actor, Number(from), owner),
+    );
   }
 }
 

@@ -51,7 +51,7 @@ export function alreadyHandledMessage(card: ApprovalCard | null): string {
   const by = card?.handledByDiscordId ? ` by <@${card.handledByDiscordId}>` : '';
   switch (card?.status) {
     case 'HANDLING':
-      return card.outcome === UNSETTLED_OUTCOME
+      return card.outcome?.startsWith(UNSETTLED_OUTCOME) === true
         ? `This registration was decided${by}, and the bot is checking with Valentina whether that went through. Wait for the card to update; nobody needs to decide again.`
         : `This registration is being handled${by} right now.`;
     case 'APPROVED':
@@ -187,7 +187,7 @@ export async function decideApproval(
     // Valentina may or may not have applied it: the card stays claimed (nobody is told to decide
     // again) while the outcome is read back after a safe wait.
     deps.log.warn({ err, guildId, pendingUserId, decision: decision.kind }, 'approval decision not confirmed; reading it back');
-    await deps.store.approvalCards.markUnsettled(guildId, pendingUserId, actor.discordId, deps.clock.now());
+    await deps.store.approvalCards.markUnsettled(guildId, pendingUserId, actor.discordId, decisionTag(decision), deps.clock.now());
     await hooks.onUnsettled?.(pending).catch((hookErr: unknown) => deps.log.warn({ err: hookErr, guildId, pendingUserId }, 'could not show the unsettled approval'));
     const settled = await readBackDecision(deps, input).catch((readErr: unknown) => {
       deps.log.warn({ err: readErr, guildId, pendingUserId }, 'approval decision could not be read back');
@@ -262,21 +262,88 @@ async function writeDecision(deps: ApprovalDeps, input: DecisionInput): Promise<
 }
 
 /**
- * After the safe wait, whether an unconfirmed decision took effect: an approval leaves the user
- * approved, a deny or a merge leaves the registration gone (404). Anything else: not applied.
+ * Whether an unconfirmed decision took effect: an approval leaves the user approved, a deny or a
+ * merge leaves the registration gone (404). Anything else: not applied.
  */
-async function readBackDecision(deps: ApprovalDeps, input: DecisionInput): Promise<{ user: User | null } | 'not-applied'> {
-  return readBackAfterWait(deps.clock, async () => {
-    const users = deps.api.users(input.companyId);
-    const now = await users.get(input.pendingUserId).catch((err: unknown) => {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    });
-    const { decision } = input;
-    if (decision.kind === 'APPROVE') return now !== null && now.role !== 'UNAPPROVED' ? { user: now } : 'not-applied';
-    if (now !== null) return 'not-applied';
-    return { user: decision.kind === 'MERGE' ? await users.get(decision.primaryUserId) : null };
+async function readDecision(deps: Pick<Deps, 'api'>, input: Pick<DecisionInput, 'companyId' | 'pendingUserId' | 'decision'>): Promise<{ user: User | null } | 'not-applied'> {
+  const users = deps.api.users(input.companyId);
+  const now = await users.get(input.pendingUserId).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return null;
+    throw err;
   });
+  const { decision } = input;
+  if (decision.kind === 'APPROVE') return now !== null && now.role !== 'UNAPPROVED' ? { user: now } : 'not-applied';
+  if (now !== null) return 'not-applied';
+  return { user: decision.kind === 'MERGE' ? await users.get(decision.primaryUserId) : null };
+}
+
+/** The same, after the safe wait for a write that may still be running. */
+function readBackDecision(deps: ApprovalDeps, input: DecisionInput): Promise<{ user: User | null } | 'not-applied'> {
+  return readBackAfterWait(deps.clock, () => readDecision(deps, input));
+}
+
+/** A decision as stored on an unsettled card (see UNSETTLED_OUTCOME). */
+export function decisionTag(decision: ApprovalDecision): string {
+  if (decision.kind === 'APPROVE') return `APPROVE:${decision.role}`;
+  return decision.kind === 'DENY' ? 'DENY' : `MERGE:${decision.primaryUserId}`;
+}
+
+export function parseDecisionTag(outcome: string | null): ApprovalDecision | null {
+  const [marker, kind, arg] = (outcome ?? '').split(':');
+  if (marker !== UNSETTLED_OUTCOME) return null;
+  if (kind === 'APPROVE' && (arg === 'PLAYER' || arg === 'STORYTELLER')) return { kind: 'APPROVE', role: arg };
+  if (kind === 'DENY') return { kind: 'DENY' };
+  if (kind === 'MERGE' && arg !== undefined && arg !== '') return { kind: 'MERGE', primaryUserId: arg, adminConfirmed: true };
+  return null;
+}
+
+/** Past this, an unsettled card's own process is no longer checking it (it reads back after 15 s). */
+export const UNSETTLED_RECOVERY_AFTER_MS = 2 * 60_000;
+
+export interface RecoveredApproval {
+  /** The card as stored after recovery (finished, or back to PENDING). */
+  card: ApprovalCard;
+  companyId: string;
+  decision: ApprovalDecision;
+  outcome: 'applied' | 'not-applied';
+}
+
+/**
+ * Settles decisions a stopped process left "checking with Valentina": each is read back once;
+ * applied ones are recorded (and the member linked as the decision says), the others reopened.
+ * A card whose read fails stays for the next pass.
+ */
+export async function recoverUnsettledApprovals(
+  deps: ApprovalDeps,
+  opts: { ownsGuild: (guildId: string) => boolean; companyOf: (guildId: string) => Promise<string | null> },
+): Promise<RecoveredApproval[]> {
+  const now = deps.clock.now();
+  const done: RecoveredApproval[] = [];
+  for (const card of await deps.store.approvalCards.listUnsettled(now - UNSETTLED_RECOVERY_AFTER_MS, 25)) {
+    const decision = parseDecisionTag(card.outcome);
+    if (!opts.ownsGuild(card.guildId) || decision === null || card.handledByDiscordId === null) continue;
+    try {
+      const companyId = await opts.companyOf(card.guildId);
+      if (companyId === null) continue;
+      const settled = await readDecision(deps, { companyId, pendingUserId: card.userId, decision });
+      if (settled === 'not-applied') {
+        await deps.store.approvalCards.release(card.guildId, card.userId, deps.clock.now(), { heldBy: card.handledByDiscordId });
+      } else {
+        const status = decision.kind === 'APPROVE' ? 'APPROVED' : decision.kind === 'DENY' ? 'DENIED' : 'MERGED';
+        const outcome = decision.kind === 'APPROVE' ? decision.role : decision.kind === 'DENY' ? 'denied' : displayName(settled.user ?? { name_first: null, name_last: null, username: decision.primaryUserId });
+        await deps.store.approvalCards.finish(card.guildId, card.userId, status, outcome, deps.clock.now());
+        if (decision.kind !== 'APPROVE') await deps.identity.invalidateUser(companyId, card.userId);
+        if (settled.user !== null) await deps.identity.linkUser(companyId, settled.user);
+        deps.directory.invalidateUsers(companyId);
+      }
+      const stored = await deps.store.approvalCards.get(card.guildId, card.userId);
+      if (stored !== null) done.push({ card: stored, companyId, decision, outcome: settled === 'not-applied' ? 'not-applied' : 'applied' });
+      deps.log.info({ guildId: card.guildId, pendingUserId: card.userId, outcome: settled === 'not-applied' ? 'not-applied' : 'applied' }, 'unsettled approval recovered');
+    } catch (err) {
+      deps.log.warn({ err, guildId: card.guildId, pendingUserId: card.userId }, 'unsettled approval could not be read back; trying again later');
+    }
+  }
+  return done;
 }
 
 /** Valentina did not confirm a decision and could not be asked afterwards: its outcome is unknown. */

@@ -87,12 +87,22 @@ export function createApprovalCardRepo(db: SqlDb): ApprovalCardRepo {
       return changed === 1;
     },
 
-    async markUnsettled(guildId, userId, actorDiscordId, now) {
+    async markUnsettled(guildId, userId, actorDiscordId, decision, now) {
       await db.run(
-        `UPDATE approval_cards SET outcome = '${UNSETTLED_OUTCOME}', updated_at = ?
+        `UPDATE approval_cards SET outcome = ?, updated_at = ?
          WHERE guild_id = ? AND user_id = ? AND status = 'HANDLING' AND handled_by_discord_id = ?`,
-        [now, guildId, userId, actorDiscordId],
+        [`${UNSETTLED_OUTCOME}:${decision}`, now, guildId, userId, actorDiscordId],
       );
+    },
+
+    async listUnsettled(updatedBefore, limit) {
+      const rows = await db.all(
+        `SELECT * FROM approval_cards
+         WHERE status = 'HANDLING' AND outcome LIKE '${UNSETTLED_OUTCOME}:%' AND updated_at < ?
+         ORDER BY updated_at, guild_id, user_id LIMIT ?`,
+        [updatedBefore, limit],
+      );
+      return rows.map(toCard);
     },
   };
 }

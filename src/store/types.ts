@@ -182,7 +182,11 @@ export interface ApprovalCard {
 /** Which claim `release` may undo: the one an actor holds, or one older than a time. */
 export type ApprovalClaimHolder = { heldBy: string } | { claimedBefore: number };
 
-/** The `outcome` of a HANDLING card whose decision Valentina has not confirmed yet. */
+/**
+ * The `outcome` of a HANDLING card whose decision Valentina has not confirmed yet starts with
+ * this, followed by the decision (`UNSETTLED:APPROVE:PLAYER`, `UNSETTLED:DENY`, `UNSETTLED:MERGE:<id>`),
+ * so a later process can still settle it.
+ */
 export const UNSETTLED_OUTCOME = 'UNSETTLED';
 
 export interface ApprovalCardRepo {
@@ -202,8 +206,10 @@ export interface ApprovalCardRepo {
    * `claimedBefore`. A claim another admin took meanwhile is left alone. True when released.
    */
   release(guildId: string, userId: string, now: number, holder: ApprovalClaimHolder): Promise<boolean>;
-  /** Marks a held claim as waiting for Valentina's answer (an ambiguous write); it stays HANDLING. */
-  markUnsettled(guildId: string, userId: string, actorDiscordId: string, now: number): Promise<void>;
+  /** Marks a held claim as waiting for Valentina's answer (an ambiguous write) on `decision`; it stays HANDLING. */
+  markUnsettled(guildId: string, userId: string, actorDiscordId: string, decision: string, now: number): Promise<void>;
+  /** Unsettled cards not touched since `updatedBefore` (their process stopped while checking), oldest first. */
+  listUnsettled(updatedBefore: number, limit: number): Promise<ApprovalCard[]>;
 }
 
 /**

@@ -469,13 +469,16 @@ describe.each(kinds)('$name store', (kind) => {
       it('marks a held claim unsettled; a release clears the mark', async () => {
         await store.approvalCards.upsert(card, T0);
         await store.approvalCards.claim('g1', 'u-new', 'admin-1', T0 + 1);
-        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-2', T0 + 2);
+        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-2', 'DENY', T0 + 2);
         expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ outcome: null, updatedAt: T0 + 1 });
-        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-1', T0 + 3);
-        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ status: 'HANDLING', outcome: UNSETTLED_OUTCOME, updatedAt: T0 + 3 });
+        await store.approvalCards.markUnsettled('g1', 'u-new', 'admin-1', 'APPROVE:PLAYER', T0 + 3);
+        expect(await store.approvalCards.get('g1', 'u-new')).toMatchObject({ status: 'HANDLING', outcome: `${UNSETTLED_OUTCOME}:APPROVE:PLAYER`, updatedAt: T0 + 3 });
+        expect((await store.approvalCards.listUnsettled(T0 + 4, 10)).map((c) => c.userId)).toEqual(['u-new']);
+        expect(await store.approvalCards.listUnsettled(T0 + 3, 10)).toEqual([]);
         expect(await store.approvalCards.claim('g1', 'u-new', 'admin-2', T0 + 4)).toBe(false);
         expect(await store.approvalCards.release('g1', 'u-new', T0 + 5, { heldBy: 'admin-1' })).toBe(true);
         expect(await store.approvalCards.get('g1', 'u-new')).toEqual({ ...card, updatedAt: T0 + 5 });
+        expect(await store.approvalCards.listUnsettled(T0 + 100, 10)).toEqual([]);
       });
 
       it('creates a missing card in HANDLING for the winner', async () => {

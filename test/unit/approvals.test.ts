@@ -7,6 +7,8 @@ import {
   ApprovalUnsettledError,
   LinkedElsewhereError,
   STALE_CLAIM_MS,
+  UNSETTLED_RECOVERY_AFTER_MS,
+  recoverUnsettledApprovals,
   alreadyHandledMessage,
   decideApproval,
   mergeScore,
@@ -290,7 +292,51 @@ describe('decideApproval', () => {
       };
       await expect(decideUnsettled({ kind: 'APPROVE', role: 'PLAYER' })).rejects.toBeInstanceOf(ApprovalUnsettledError);
       users.failReads = undefined;
-      expect(await store.approvalCards.get(GUILD, PENDING)).toMatchObject({ status: 'HANDLING', outcome: UNSETTLED_OUTCOME });
+      expect(await store.approvalCards.get(GUILD, PENDING)).toMatchObject({ status: 'HANDLING', outcome: `${UNSETTLED_OUTCOME}:APPROVE:PLAYER` });
+    });
+
+    it('a later recovery pass settles a card its process left unsettled: applied, or reopened', async () => {
+      const stuck = async (fail: 'after' | 'before') => {
+        if (fail === 'after') users.failAfterApplyNext = reset();
+        else users.failNext = new ServerError({ status: 503, title: 'Service Unavailable', method: 'POST', path: 'approve' });
+        deps.clock = {
+          now: () => now,
+          sleep: async () => {
+            users.failReads = new ServerError({ status: 502, title: 'Bad Gateway', method: 'GET', path: 'users' });
+          },
+        };
+        await expect(decideUnsettled({ kind: 'APPROVE', role: 'STORYTELLER' }, `stuck-${fail}`)).rejects.toBeInstanceOf(ApprovalUnsettledError);
+        users.failReads = undefined;
+      };
+      const recover = () => recoverUnsettledApprovals(deps, { ownsGuild: (g) => g === GUILD, companyOf: async () => COMPANY });
+
+      await stuck('after');
+      // Too recent: the process that made it may still be checking.
+      expect(await recover()).toEqual([]);
+      now += UNSETTLED_RECOVERY_AFTER_MS + 1;
+      const [applied] = await recover();
+      expect(applied).toMatchObject({ outcome: 'applied', card: { status: 'APPROVED', outcome: 'STORYTELLER', handledByDiscordId: ADMIN_DISCORD } });
+      expect(await store.memberLinks.get(COMPANY, MEMBER)).toMatchObject({ userId: PENDING, role: 'STORYTELLER' });
+      expect(users.writes('approveUser')).toHaveLength(1);
+      expect(await recover()).toEqual([]);
+
+      const other = users.add(makeUser({ id: 'd0000000000000000000000d', role: 'UNAPPROVED', discord_profile: { id: '300000000000000009' } }));
+      await store.approvalCards.upsert({ guildId: GUILD, userId: other.id, channelId: '400', messageId: '501', status: 'PENDING', handledByDiscordId: null, outcome: null }, now);
+      users.failNext = new ServerError({ status: 503, title: 'Service Unavailable', method: 'POST', path: 'approve' });
+      deps.clock = {
+        now: () => now,
+        sleep: async () => {
+          users.failReads = new ServerError({ status: 502, title: 'Bad Gateway', method: 'GET', path: 'users' });
+        },
+      };
+      await expect(
+        decideApproval(deps, { guildId: GUILD, companyId: COMPANY, actor: { userId: ADMIN, discordId: ADMIN_DISCORD }, pendingUserId: other.id, decision: { kind: 'DENY' }, idempotencyKey: 'stuck-deny' }),
+      ).rejects.toBeInstanceOf(ApprovalUnsettledError);
+      users.failReads = undefined;
+      now += UNSETTLED_RECOVERY_AFTER_MS + 1;
+      const [reopened] = await recover();
+      expect(reopened).toMatchObject({ outcome: 'not-applied', decision: { kind: 'DENY' }, card: { status: 'PENDING', handledByDiscordId: null } });
+      expect(users.users.has(other.id)).toBe(true);
     });
   });
 
