@@ -1,4 +1,4 @@
-import { DiscordAPIError, RESTJSONErrorCodes, type ChatInputCommandInteraction, type User as DiscordUser } from 'discord.js';
+import { RESTJSONErrorCodes, type ChatInputCommandInteraction, type User as DiscordUser } from 'discord.js';
 import type { User } from '../../src/api/index.js';
 import type { HandlerContext } from '../../src/discord/command.js';
 import { postAudit } from '../../src/discord/audit.js';
@@ -38,7 +38,8 @@ export async function linkBySignIn(
     });
   } catch (err) {
     await deps.signIn.cancel(offer.nonce);
-    if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) {
+    // Checked by code, not class: the REST client may be @discordjs/rest's ESM build, discord.js's class the CJS one.
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) {
       await respond.send({
         embeds: [
           renderNoticeEmbed(
