@@ -10,6 +10,8 @@ export function signInRoute(signIn: SignInService): HttpRoute {
   return {
     path: SIGN_IN_CALLBACK_PATH,
     async handle(req) {
+      // A HEAD (a link checker, a prefetch) must not spend the single-use state.
+      if (req.method === 'HEAD') return { status: 200, headers: { ...SIGN_IN_PAGE_HEADERS } };
       const one = (name: string) => (req.query.getAll(name).length === 1 ? req.query.get(name) : null);
       const outcome = await signIn.complete({ state: one('state'), code: one('code'), error: one('error') });
       const page = signInPageFor(outcome);

@@ -155,6 +155,16 @@ for (const kind of worldStores()) {
       expect(await world.store.memberLinks.get(world.companyId, member)).toMatchObject({ userId: mara.id, role: 'STORYTELLER' });
     });
 
+    it('does not spend a state on a HEAD request (link checkers, prefetch)', async () => {
+      const member = newMember('Hank', 'hank@example.net');
+      const location = await consent(await registerLink(member), member);
+      const head = await fetch(location, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(await world.store.memberLinks.get(world.companyId, member)).toBeNull();
+      const page = await open(location);
+      expect(textOf(page.html)).toContain('Registration sent');
+    });
+
     it('refuses a missing, forged, expired or replayed state with a 4xx page and changes nothing', async () => {
       const member = newMember('Rex', 'rex@example.net');
       await changesNothing(member, async () => {
@@ -333,5 +343,30 @@ describe('sign in with Discord on a v1 Valentina', () => {
     world.discord.addMember(world.guildId, '330000000000000001', {});
     const response = await world.discord.slash('register', { user: '330000000000000001', guildId: world.guildId, channelId: world.channelId }).response();
     expect(response.type).toBe(9);
+  });
+});
+
+describe('a v2 Valentina without PUBLIC_URL (sign-in off)', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ valentina: { version: 'v2' } });
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('/register and /link say sign-in is not set up, privately, and change nothing', async () => {
+    const id = '330000000000000002';
+    world.discord.addUser({ id, username: 'wes', globalName: 'Wes' });
+    world.discord.addMember(world.guildId, id, {});
+    const ctx = { guildId: world.guildId, channelId: world.channelId };
+    const register = await finalAnswer(world.discord.slash('register', { ...ctx, user: id }));
+    expect((register.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(embedText(register)).toContain('Sign-in not set up');
+    expect(embedText(register)).toContain('PUBLIC_URL');
+    const link = await finalAnswer(world.discord.slash('link', { ...ctx, user: world.members.admin.discordId, options: { member: id, user: world.members.player2.userId ?? '' } }));
+    expect(embedText(link)).toContain('can only be linked by signing in with Discord');
+    expect(await world.store.memberLinks.get(world.companyId, id)).toBeNull();
+    expect(world.valentina.requests.some((r) => r.path.endsWith('/auth/identify'))).toBe(false);
   });
 });
