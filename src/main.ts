@@ -64,11 +64,12 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
   const liveness = new ApiLiveness(clock.now);
+  const version = readBotVersion();
   // Read at scrape time only, once the client below exists.
   const metrics =
     config.http === undefined
       ? undefined
-      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
+      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client), version }, clock.now);
   // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
   const api = await ValentinaClient.connect({
     observer: {
@@ -109,7 +110,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       resendGapMs: config.awards.resendGapMs,
       delaysMs: config.awards.settleDelaysMs,
     }),
-    status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
+    status: new StatusBoard({ version, startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
     campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
     commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
@@ -180,7 +181,14 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     });
     for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
     if (deps.signIn !== undefined) http.route(signInRoute(deps.signIn));
-    await http.listen();
+    try {
+      await http.listen();
+    } catch (err) {
+      // A port in use: fail start-up cleanly rather than run without the health endpoints asked for.
+      await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'store', () => store.close());
+      throw err;
+    }
   }
 
   let stopping: Promise<void> | undefined;

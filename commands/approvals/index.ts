@@ -12,6 +12,7 @@ import { componentRoute, type CommandModule, type ComponentInteraction, type Han
 import { requireActor, requireRole, type Actor } from '../../src/discord/guards.js';
 import {
   alreadyHandledMessage,
+  ApprovalNotAppliedError,
   decideApproval,
   linkedElsewhere,
   LinkedElsewhereError,
@@ -31,6 +32,7 @@ import { renderApprovalCard, type RenderedMessage } from '../../src/render/appro
 import { renderMergeAdminConfirm, renderMergeConfirm, renderMergePicker } from '../../src/render/approval-merge.js';
 import { renderApprovalQueue } from '../../src/render/approval-queue.js';
 import { renderApprovalReceipt, renderApprovalReceiptEmbed } from '../../src/render/approval-receipt.js';
+import { renderApprovalUnsettled } from '../../src/render/approval-unsettled.js';
 import { renderNoticeEmbed } from '../../src/render/error-embed.js';
 import { COLORS } from '../../src/render/theme.js';
 import {
@@ -120,17 +122,35 @@ async function openPending(deps: Deps, actor: Actor, userId: string): Promise<Us
 async function decide(interaction: ComponentInteraction, userId: string, decision: ApprovalDecision, from: string, ctx: HandlerContext): Promise<void> {
   const { deps, respond } = ctx;
   const actor = await requireAdmin(deps, interaction);
+  const here = messageIdOf(interaction);
+  /** The view of this message and, when it is not the channel card, of that card too. */
+  const showEverywhere = async (view: RenderedMessage) => {
+    await respond.update(view);
+    const card = await deps.store.approvalCards.get(actor.guildId, userId);
+    if (card !== null && card.messageId !== here) await deps.approvals?.settle(card, view);
+  };
   let receipt: ApprovalReceipt;
   try {
-    receipt = await decideApproval(deps, {
-      guildId: actor.guildId,
-      companyId: actor.companyId,
-      actor: { userId: actor.link.userId, discordId: interaction.user.id },
-      pendingUserId: userId,
-      decision,
-      idempotencyKey: interaction.id,
-    });
+    receipt = await decideApproval(
+      deps,
+      {
+        guildId: actor.guildId,
+        companyId: actor.companyId,
+        actor: { userId: actor.link.userId, discordId: interaction.user.id },
+        pendingUserId: userId,
+        decision,
+        idempotencyKey: interaction.id,
+      },
+      { onUnsettled: (pending) => showEverywhere(renderApprovalUnsettled(pending, decisionLabel(decision), interaction.user.id)) },
+    );
   } catch (err) {
+    if (err instanceof ApprovalNotAppliedError) {
+      // Reopened for a new decision, with a note saying why.
+      const pending = await loadPending(deps, actor.companyId, userId);
+      const note = `<@${interaction.user.id}>'s ${decisionLabel(decision)} was not applied by Valentina; decide again.`;
+      await showEverywhere(renderApprovalCard(pending, cardIds(pending.id, 'c'), undefined, null, note));
+      if (from !== 'c' && decision.kind !== 'MERGE') await respond.update(await queuePage(deps, actor, Number(from), interaction.user.id));
+    }
     // An old card (or page) offered Approve for a member who already acts as another user:
     // it now offers Merge instead, and the boundary says why privately.
     if (err instanceof LinkedElsewhereError) {
@@ -144,7 +164,6 @@ async function decide(interaction: ComponentInteraction, userId: string, decisio
     throw err;
   }
   const view = renderApprovalReceipt(receipt);
-  const here = messageIdOf(interaction);
   if (receipt.card !== null && receipt.card.messageId !== here) await deps.approvals?.settle(receipt.card, view);
   if (from === 'c' || decision.kind === 'MERGE') {
     await respond.update(view);
@@ -156,6 +175,11 @@ async function decide(interaction: ComponentInteraction, userId: string, decisio
     });
     await respond.update(page);
   }
+}
+
+function decisionLabel(decision: ApprovalDecision): string {
+  if (decision.kind === 'APPROVE') return decision.role === 'PLAYER' ? 'Approve as Player' : 'Approve as Storyteller';
+  return decision.kind === 'DENY' ? 'Deny' : 'Merge';
 }
 
 function searchModal(pendingUserId: string, owner: string): ModalComponentData {
@@ -306,6 +330,7 @@ export const approvals: CommandModule = {
     componentRoute(mergeAdminId, {
       ack: 'update',
       async run(interaction, [userId, primaryUserId, expiry], ctx) {
+        await requireAdmin(ctx.deps, interaction);
         if (ctx.deps.clock.now() > decodeExpiry(expiry)) {
           await ctx.respond.update({ embeds: [renderNoticeEmbed('Merge not done', 'That confirm expired. Nothing changed; open the merge again if you still want it.', COLORS.neutral)], components: [] });
           return;

@@ -1,11 +1,12 @@
 import { NotFoundError, type User } from '../api/index.js';
 import type { Deps } from '../deps.js';
-import type { ApprovalCard } from '../store/types.js';
+import { UNSETTLED_OUTCOME, type ApprovalCard } from '../store/types.js';
 import { describeError } from './describe-error.js';
 import { matchChoices } from './directory.js';
 import { AlreadyHandledError, InvalidInputError, NotFoundInputError, UserFacingError } from './errors.js';
 import { displayName } from './members.js';
 import { roleLabel } from './roles.js';
+import { isAmbiguousWrite, readBackAfterWait } from './write-settle.js';
 import { assertKeepsAnAdmin } from './user-admin.js';
 
 /**
@@ -50,7 +51,9 @@ export function alreadyHandledMessage(card: ApprovalCard | null): string {
   const by = card?.handledByDiscordId ? ` by <@${card.handledByDiscordId}>` : '';
   switch (card?.status) {
     case 'HANDLING':
-      return `This registration is being handled${by} right now.`;
+      return card.outcome === UNSETTLED_OUTCOME
+        ? `This registration was decided${by}, and the bot is checking with Valentina whether that went through. Wait for the card to update; nobody needs to decide again.`
+        : `This registration is being handled${by} right now.`;
     case 'APPROVED':
       return `This registration was already handled${by}: approved as ${roleLabel(card.outcome ?? '')}.`;
     case 'DENIED':
@@ -147,9 +150,12 @@ export async function decideApproval(
     /** Derived from the interaction, so a re-delivered click replays instead of repeating. */
     idempotencyKey: string;
   },
+  hooks: {
+    /** Told when Valentina did not confirm the write: the card should say it is being checked. */
+    onUnsettled?: (pending: User) => Promise<void>;
+  } = {},
 ): Promise<ApprovalReceipt> {
   const { guildId, companyId, actor, pendingUserId, decision } = input;
-  const users = deps.api.users(companyId);
 
   const before = await deps.store.approvalCards.get(guildId, pendingUserId);
   if (before !== null && before.status !== 'PENDING' && before.status !== 'HANDLING') {
@@ -171,19 +177,29 @@ export async function decideApproval(
       primary = await loadMergeTarget(deps, companyId, pending, decision.primaryUserId, actor.userId);
       await assertMergeAllowed(deps, companyId, pending, primary, decision.adminConfirmed === true);
     }
-    if (decision.kind === 'APPROVE') {
-      user = await users.approveUser(pendingUserId, decision.role, actor.userId, { idempotencyKey: `${input.idempotencyKey}:approve` });
-    } else if (decision.kind === 'DENY') {
-      await users.denyUser(pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:deny` });
-    } else {
-      user = await users.merge(decision.primaryUserId, pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:merge` });
-    }
   } catch (err) {
-    await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now(), { heldBy: actor.discordId });
-    if (err instanceof UserFacingError) throw err;
-    const described = describeError(err, input.idempotencyKey);
-    deps.log[described.level]({ err, guildId, pendingUserId, decision: decision.kind }, 'approval decision failed');
-    throw new ApprovalFailedError(described.message);
+    throw await failed(deps, input, err);
+  }
+  try {
+    user = await writeDecision(deps, input);
+  } catch (err) {
+    if (!isAmbiguousWrite(err)) throw await failed(deps, input, err);
+    // Valentina may or may not have applied it: the card stays claimed (nobody is told to decide
+    // again) while the outcome is read back after a safe wait.
+    deps.log.warn({ err, guildId, pendingUserId, decision: decision.kind }, 'approval decision not confirmed; reading it back');
+    await deps.store.approvalCards.markUnsettled(guildId, pendingUserId, actor.discordId, deps.clock.now());
+    await hooks.onUnsettled?.(pending).catch((hookErr: unknown) => deps.log.warn({ err: hookErr, guildId, pendingUserId }, 'could not show the unsettled approval'));
+    const settled = await readBackDecision(deps, input).catch((readErr: unknown) => {
+      deps.log.warn({ err: readErr, guildId, pendingUserId }, 'approval decision could not be read back');
+      return 'unknown' as const;
+    });
+    if (settled === 'unknown') throw new ApprovalUnsettledError(pending);
+    if (settled === 'not-applied') {
+      await deps.store.approvalCards.release(guildId, pendingUserId, deps.clock.now(), { heldBy: actor.discordId });
+      throw new ApprovalNotAppliedError();
+    }
+    user = settled.user;
+    deps.log.info({ guildId, pendingUserId, decision: decision.kind }, 'approval decision read back: applied once');
   }
 
   const status = decision.kind === 'APPROVE' ? 'APPROVED' : decision.kind === 'DENY' ? 'DENIED' : 'MERGED';
@@ -218,6 +234,71 @@ export async function decideApproval(
     card: await deps.store.approvalCards.get(guildId, pendingUserId),
     warnings,
   };
+}
+
+type DecisionInput = Parameters<typeof decideApproval>[1];
+
+/** Releases the claim after a definite failure and turns the error into the member's answer. */
+async function failed(deps: ApprovalDeps, input: DecisionInput, err: unknown): Promise<Error> {
+  await deps.store.approvalCards.release(input.guildId, input.pendingUserId, deps.clock.now(), { heldBy: input.actor.discordId });
+  if (err instanceof UserFacingError) return err;
+  const described = describeError(err, input.idempotencyKey);
+  deps.log[described.level]({ err, guildId: input.guildId, pendingUserId: input.pendingUserId, decision: input.decision.kind }, 'approval decision failed');
+  return new ApprovalFailedError(described.message);
+}
+
+/** The one write of a decision; its key comes from the interaction, so a re-delivery replays. */
+async function writeDecision(deps: ApprovalDeps, input: DecisionInput): Promise<User | null> {
+  const { decision, pendingUserId, actor } = input;
+  const users = deps.api.users(input.companyId);
+  if (decision.kind === 'APPROVE') {
+    return users.approveUser(pendingUserId, decision.role, actor.userId, { idempotencyKey: `${input.idempotencyKey}:approve` });
+  }
+  if (decision.kind === 'DENY') {
+    await users.denyUser(pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:deny` });
+    return null;
+  }
+  return users.merge(decision.primaryUserId, pendingUserId, actor.userId, { idempotencyKey: `${input.idempotencyKey}:merge` });
+}
+
+/**
+ * After the safe wait, whether an unconfirmed decision took effect: an approval leaves the user
+ * approved, a deny or a merge leaves the registration gone (404). Anything else: not applied.
+ */
+async function readBackDecision(deps: ApprovalDeps, input: DecisionInput): Promise<{ user: User | null } | 'not-applied'> {
+  return readBackAfterWait(deps.clock, async () => {
+    const users = deps.api.users(input.companyId);
+    const now = await users.get(input.pendingUserId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+    const { decision } = input;
+    if (decision.kind === 'APPROVE') return now !== null && now.role !== 'UNAPPROVED' ? { user: now } : 'not-applied';
+    if (now !== null) return 'not-applied';
+    return { user: decision.kind === 'MERGE' ? await users.get(decision.primaryUserId) : null };
+  });
+}
+
+/** Valentina did not confirm a decision and could not be asked afterwards: its outcome is unknown. */
+export class ApprovalUnsettledError extends UserFacingError {
+  constructor(readonly pending: User) {
+    super(
+      'Valentina did not confirm this decision, and could not be asked afterwards whether it was applied. ' +
+        `Check **${displayName(pending)}** with \`/user info\` in a few minutes. The card stays claimed meanwhile and reopens by itself ` +
+        `${Math.round(STALE_CLAIM_MS / 60_000)} minutes after the click if nothing was decided.`,
+      'Outcome unknown',
+    );
+  }
+}
+
+/** The unconfirmed decision turned out not to be applied: the registration is open again. */
+export class ApprovalNotAppliedError extends UserFacingError {
+  constructor() {
+    super(
+      'Valentina did not confirm this decision, and checking afterwards showed it was **not** applied. Nothing was decided: the registration is open again for a new decision.',
+      'Not applied',
+    );
+  }
 }
 
 /** A merge into an ADMIN user needs a second, explicit confirm (it hands admin rights to a Discord account). */

@@ -3,6 +3,8 @@ import type { Logger } from '../logger.js';
 import { listCacheOptions, SwrCache } from './swr-cache.js';
 
 const MAX_ENTRIES = 1_000;
+/** A company of 10,000 users is about 30 MB as cached objects; one such list must still fit. */
+const USERS_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
  * Short-lived copies of a company's user and campaign lists, for autocomplete (which must
@@ -19,9 +21,8 @@ export class CompanyDirectory {
     now: () => number,
     log?: Pick<Logger, 'warn'>,
   ) {
-    const opts = listCacheOptions(now, MAX_ENTRIES, log);
-    this.users = new SwrCache(opts('users'));
-    this.campaigns = new SwrCache(opts('campaigns'));
+    this.users = new SwrCache(listCacheOptions(now, MAX_ENTRIES, log, USERS_MAX_BYTES)('users'));
+    this.campaigns = new SwrCache(listCacheOptions(now, MAX_ENTRIES, log)('campaigns'));
   }
 
   listUsers(companyId: string): Promise<User[]> {

@@ -178,8 +178,29 @@ export class IdentityService {
   private async lookup(companyId: string, discordUserId: string): Promise<void> {
     const startedAt = this.opts.now();
     const hits = (await this.api.userLookup().byDiscordId(discordUserId)).filter((r) => r.company_id === companyId);
-    // Two users can carry one Discord id (a duplicate sign-in awaiting merge): the approved one wins.
-    const best = hits.find((r) => r.role !== 'UNAPPROVED') ?? hits[0];
+    const approved = hits.filter((r) => r.role !== 'UNAPPROVED');
+    if (approved.length > 1) {
+      // As in a walk: never let list order pick which of two approved users the member acts as.
+      await this.links.delete(companyId, discordUserId);
+      const users = await Promise.all(
+        approved.map(async (r) => {
+          const name = await this.api
+            .users(companyId)
+            .get(r.user_id)
+            .then(displayName, () => r.user_id);
+          return { id: r.user_id, role: r.role, name };
+        }),
+      );
+      const conflict: IdentityConflict = { companyId, discordUserId, users };
+      const known = this.conflicts.get(companyId) ?? new Map<string, IdentityConflict>();
+      known.set(discordUserId, conflict);
+      this.conflicts.set(companyId, known);
+      this.report(conflict);
+      return;
+    }
+    this.conflicts.get(companyId)?.delete(discordUserId);
+    // A duplicate sign-in awaiting merge next to one approved user: the approved one wins.
+    const best = approved[0] ?? hits[0];
     if (best === undefined) {
       await this.links.delete(companyId, discordUserId);
       return;

@@ -2,7 +2,7 @@ import { NotFoundError, type User } from '../api/index.js';
 import type { Deps } from '../deps.js';
 import { DiscordIdConflictError, InvalidInputError, UserFacingError } from './errors.js';
 import { roleLabel } from './roles.js';
-import { UnsettledWriteError, writeOrReadBack } from './write-settle.js';
+import { settleWrite, UnsettledWriteError, writeOrReadBack } from './write-settle.js';
 
 /** What Discord tells us about a member; the discord layer fills it in. */
 export interface DiscordIdentity {
@@ -67,7 +67,7 @@ export class AlreadyRegisteredError extends UserFacingError {
  * interaction, so a re-delivered modal submit cannot register twice.
  */
 export async function registerMember(
-  deps: Pick<Deps, 'api' | 'identity' | 'directory'>,
+  deps: Pick<Deps, 'api' | 'identity' | 'directory' | 'clock'>,
   companyId: string,
   member: DiscordIdentity,
   input: RegistrationInput,
@@ -76,15 +76,17 @@ export async function registerMember(
   const existing = await deps.identity.resolve(companyId, member.id);
   if (existing !== null) throw new AlreadyRegisteredError(existing.role);
   if (deps.identity.conflictFor(companyId, member.id) !== null) throw new DiscordIdConflictError();
-  const user = await deps.api.users(companyId).register(
-    {
-      username: usernameFor(member),
-      email: input.email,
-      name_first: input.nameFirst,
-      name_last: input.nameLast,
-      discord_profile: discordProfileOf(member),
-    },
-    { idempotencyKey },
+  const users = deps.api.users(companyId);
+  const user = await settleWrite(
+    deps.clock,
+    { action: 'your registration', check: 'Run `/whoami` in a minute: if it says you are not registered, run `/register` again.' },
+    () =>
+      users.register(
+        { username: usernameFor(member), email: input.email, name_first: input.nameFirst, name_last: input.nameLast, discord_profile: discordProfileOf(member) },
+        { idempotencyKey },
+      ),
+    // A fresh lookup: the registration made with this email by this member, if it landed.
+    async () => (await users.listAll({ email: input.email })).find((u) => u.discord_profile?.id === member.id) ?? null,
   );
   await deps.identity.linkUser(companyId, user);
   deps.directory.invalidateUsers(companyId);

@@ -1,4 +1,5 @@
 import { NotFoundError, type Note, type ValentinaClient } from '../api/index.js';
+import { BoundedCache } from './bounded-cache.js';
 import { matchChoices } from './directory.js';
 import { AlreadyHandledError, InvalidInputError, NotFoundInputError, type UserFacingError } from './errors.js';
 
@@ -49,10 +50,9 @@ function describeLength(n: number): string {
   return n === 0 ? 'is empty' : `has ${n}`;
 }
 
-interface Entry {
-  notes: Note[];
-  until: number;
-}
+/** At most this many members' note lists, and about this many bytes of them. */
+const NOTE_CACHE_MAX_ENTRIES = 1_000;
+const NOTE_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * A member's notes, with a short-lived copy of each member's list so autocomplete costs no API
@@ -60,26 +60,27 @@ interface Entry {
  * through the owner's own list: a member can only reach their own notes.
  */
 export class NoteBook {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache: BoundedCache<Note[]>;
   private readonly loading = new Map<string, Promise<Note[]>>();
 
   constructor(
     private readonly api: ValentinaClient,
-    private readonly now: () => number,
-    private readonly ttlMs: number = NOTE_CACHE_TTL_MS,
-  ) {}
+    now: () => number,
+    ttlMs: number = NOTE_CACHE_TTL_MS,
+  ) {
+    this.cache = new BoundedCache({ maxEntries: NOTE_CACHE_MAX_ENTRIES, maxBytes: NOTE_CACHE_MAX_BYTES, ttlMs, now });
+  }
 
   /** The member's notes in the API's order (oldest first), at most NOTE_LIST_MAX. */
   async list(companyId: string, userId: string, opts: { fresh?: boolean } = {}): Promise<Note[]> {
     const key = `${companyId}:${userId}`;
     const hit = this.cache.get(key);
-    if (opts.fresh !== true && hit !== undefined && hit.until > this.now()) return hit.notes;
+    if (opts.fresh !== true && hit !== undefined) return hit;
     const running = this.loading.get(key);
     if (running !== undefined) return running;
     const p = this.load(companyId, userId)
       .then((notes) => {
-        if (this.cache.size > 1_000) this.cache.clear();
-        this.cache.set(key, { notes, until: this.now() + this.ttlMs });
+        this.cache.set(key, notes);
         return notes;
       })
       .finally(() => this.loading.delete(key));

@@ -1,10 +1,14 @@
+import { BoundedCache, approximateBytes } from './bounded-cache.js';
+
 export interface SwrCacheOptions {
   /** Within this age an entry is fresh and served as is. */
   ttlMs: number;
   /** Past the TTL but within this age an entry is served at once while one background load refreshes it. */
   staleMs: number;
-  /** Crude bound on memory: the cache empties when it would grow past this many keys. */
+  /** At most this many keys; the least recently used go first. */
   maxEntries: number;
+  /** At most about this many bytes of cached values (approximate); the least recently used go first. */
+  maxBytes?: number;
   now: () => number;
   /** A failed background refresh; the stale value keeps being served until `staleMs`. */
   onRefreshError?: (err: unknown, key: string) => void;
@@ -19,15 +23,20 @@ export function listCacheOptions(
   now: () => number,
   maxEntries: number,
   log?: { warn(obj: Record<string, unknown>, msg?: string): void },
+  maxBytes = DEFAULT_MAX_BYTES,
 ): (list: string) => SwrCacheOptions {
   return (list) => ({
     ttlMs: LIST_TTL_MS,
     staleMs: LIST_STALE_MS,
     maxEntries,
+    maxBytes,
     now,
     onRefreshError: (err, key) => log?.warn({ err, key, list }, 'background refresh failed; serving the cached list'),
   });
 }
+
+/** Default byte budget of one cache (approximate). */
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 interface Entry<T> {
   value: T;
@@ -40,10 +49,24 @@ interface Entry<T> {
  * or too old entry makes the caller wait. Concurrent loads of one key share one request.
  */
 export class SwrCache<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+  /** Entries live until `staleMs`: past it they are useless, so the bounded cache drops them by age. */
+  private readonly entries: BoundedCache<Entry<T>>;
   private readonly loading = new Map<string, Promise<T>>();
 
-  constructor(private readonly opts: SwrCacheOptions) {}
+  constructor(private readonly opts: SwrCacheOptions) {
+    this.entries = new BoundedCache<Entry<T>>({
+      maxEntries: opts.maxEntries,
+      maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+      ttlMs: Math.max(opts.ttlMs, opts.staleMs),
+      now: opts.now,
+      sizeOf: (entry) => approximateBytes(entry.value),
+    });
+  }
+
+  /** Entries held now (expired ones are dropped as they are met or swept). */
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
@@ -77,10 +100,7 @@ export class SwrCache<T> {
     const p: Promise<T> = loaded
       .then((value) => {
         // A load that was invalidated while in flight must not store its possibly outdated answer.
-        if (this.loading.get(key) === p) {
-          if (this.entries.size >= this.opts.maxEntries && !this.entries.has(key)) this.entries.clear();
-          this.entries.set(key, { value, loadedAt: this.opts.now() });
-        }
+        if (this.loading.get(key) === p) this.entries.set(key, { value, loadedAt: this.opts.now() });
         return value;
       })
       .finally(() => {

@@ -4,6 +4,7 @@ import { matchChoices } from './directory.js';
 import { AlreadyHandledError, InvalidInputError, NotFoundInputError, PermissionDeniedError } from './errors.js';
 import { discordProfileOf, displayName, type DiscordIdentity } from './members.js';
 import { roleLabel } from './roles.js';
+import { settleWrite } from './write-settle.js';
 
 /** Roles an admin may give from Discord; UNAPPROVED is reached only by registering. */
 export const ASSIGNABLE_ROLES = ['ADMIN', 'STORYTELLER', 'PLAYER'] as const;
@@ -22,7 +23,7 @@ export const LIMITS = {
   email: { max: 254 },
 } as const;
 
-type AdminDeps = Pick<Deps, 'api' | 'identity' | 'directory'>;
+type AdminDeps = Pick<Deps, 'api' | 'identity' | 'directory' | 'clock'>;
 
 export function isAssignableRole(role: string): role is AssignableRole {
   return (ASSIGNABLE_ROLES as readonly string[]).includes(role);
@@ -174,17 +175,26 @@ export async function createCompanyUser(
       throw new InvalidInputError(`<@${member.id}> is already linked to a Valentina user (${roleLabel(existing.role)}). Create the user without \`member\`, or move the link with \`/link\`.`);
     }
   }
-  const user = await deps.api.users(companyId).create(
-    {
-      username: input.user.username,
-      email: input.user.email,
-      name_first: input.user.nameFirst,
-      name_last: input.user.nameLast,
-      role: input.user.role,
-      requesting_user_id: input.requestingUserId,
-      ...(member === null ? {} : { discord_profile: discordProfileOf(member) }),
-    },
-    { idempotencyKey: input.idempotencyKey },
+  const users = deps.api.users(companyId);
+  const user = await settleWrite(
+    deps.clock,
+    { action: `the creation of **${input.user.username}**`, check: `Look for ${input.user.email} with \`/user list\` in a minute before creating the user again.` },
+    () =>
+      users.create(
+        {
+          username: input.user.username,
+          email: input.user.email,
+          name_first: input.user.nameFirst,
+          name_last: input.user.nameLast,
+          role: input.user.role,
+          requesting_user_id: input.requestingUserId,
+          ...(member === null ? {} : { discord_profile: discordProfileOf(member) }),
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    // Created if a user with this email and these names now exists.
+    async () =>
+      (await users.listAll({ email: input.user.email })).find((u) => u.name_first === input.user.nameFirst && u.name_last === input.user.nameLast && u.role === input.user.role) ?? null,
   );
   if (member !== null) await deps.identity.linkUser(companyId, user);
   deps.directory.invalidateUsers(companyId);
@@ -225,11 +235,34 @@ export async function updateCompanyUser(
     changed.push(`last name: ${patch.nameLast}`);
   }
   if (changed.length === 0) throw new InvalidInputError(`Nothing to change: **${displayName(target)}** already has those values.`);
-  const user = await deps.api.users(companyId).update(target.id, request, { idempotencyKey: input.idempotencyKey });
+  const users = deps.api.users(companyId);
+  const user = await settleWrite(
+    deps.clock,
+    { action: `the change to **${displayName(target)}**`, check: 'Look at the user with `/user info` in a minute and change only what is still missing.' },
+    () => users.update(target.id, request, { idempotencyKey: input.idempotencyKey }),
+    async () => {
+      const now = await users.get(target.id);
+      return updateApplied(now, request) ? now : null;
+    },
+  );
   // The stored link carries the role that permission checks read: refresh it now, not at TTL.
   await deps.identity.linkUser(companyId, user);
   deps.directory.invalidateUsers(companyId);
   return { user, changed };
+}
+
+function slug(text: string): string {
+  return text.trim().toLowerCase().replace(/[\s_]+/g, '-');
+}
+
+/** True when a user read back carries every change of an update (usernames are stored slugified). */
+function updateApplied(user: User, request: UserUpdateRequest): boolean {
+  if (request.role != null && user.role !== request.role) return false;
+  if (request.email != null && user.email !== request.email) return false;
+  if (request.name_first != null && user.name_first !== request.name_first) return false;
+  if (request.name_last != null && user.name_last !== request.name_last) return false;
+  if (request.username != null && slug(user.username) !== slug(request.username)) return false;
+  return true;
 }
 
 /** Checks a deletion before asking for confirmation; the same checks run again on confirm. */
@@ -265,8 +298,25 @@ export async function deleteCompanyUser(
     }
   }
   await assertKeepsAnAdmin(deps, companyId, target, 'delete');
+  const users = deps.api.users(companyId);
   try {
-    await deps.api.users(companyId).delete(target.id, input.actorUserId);
+    await settleWrite(
+      deps.clock,
+      { action: `the deletion of **${displayName(target)}**`, check: 'Look for the user with `/user list` in a minute: delete again only if they are still listed.' },
+      async () => {
+        await users.delete(target.id, input.actorUserId);
+        return true;
+      },
+      // Deleted (archived) users answer 404.
+      () =>
+        users.get(target.id).then(
+          () => null,
+          (err: unknown) => {
+            if (err instanceof NotFoundError) return true;
+            throw err;
+          },
+        ),
+    );
   } catch (err) {
     if (err instanceof NotFoundError) throw new AlreadyHandledError(`**${displayName(target)}** was already deleted.`);
     throw err;

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { APIConnectionError, ServerError } from '../api/index.js';
 import type { Clock } from '../deps.js';
+import { UserFacingError } from './errors.js';
 
 /**
  * How long to wait before reading back a write whose outcome is unknown. The API keeps no
@@ -47,5 +48,38 @@ export async function writeOrReadBack<T>(clock: Clock, write: () => Promise<T>, 
     }
     if (seen === null) throw err;
     return seen;
+  }
+}
+
+/** Valentina did not confirm a write and could not be asked afterwards: the answer says what to check. */
+export class OutcomeUnknownError extends UserFacingError {
+  constructor(action: string, check: string) {
+    super(`Valentina did not confirm ${action}, and could not be asked afterwards whether it went through. ${check} Do not simply run it again.`, 'Outcome unknown');
+  }
+}
+
+/** An unconfirmed write that checking afterwards showed was not applied: safe to run again. */
+export class WriteNotAppliedError extends UserFacingError {
+  constructor(action: string) {
+    super(`Valentina did not confirm ${action}, and checking afterwards showed it was **not** applied. Nothing changed; you can run it again.`, 'Not applied');
+  }
+}
+
+/**
+ * A write for a command's answer: as writeOrReadBack, with the two unconfirmed outcomes turned
+ * into answers a member can act on ("not applied, run it again" or "unknown, check this").
+ */
+export async function settleWrite<T>(
+  clock: Clock,
+  what: { action: string; check: string },
+  write: () => Promise<T>,
+  readBack: () => Promise<T | null>,
+): Promise<T> {
+  try {
+    return await writeOrReadBack(clock, write, readBack);
+  } catch (err) {
+    if (err instanceof UnsettledWriteError) throw new OutcomeUnknownError(what.action, what.check);
+    if (isAmbiguousWrite(err)) throw new WriteNotAppliedError(what.action);
+    throw err;
   }
 }

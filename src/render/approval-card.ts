@@ -52,7 +52,7 @@ export function registrationFields(user: User): APIEmbedField[] {
  * A registration waiting for an admin, with its four decisions. When the Discord member already
  * acts as another approved user (`linkedTo`), the card warns and offers Merge instead of Approve.
  */
-export function renderApprovalCard(user: User, ids: ApprovalCardIds, footer?: string, linkedTo?: User | null): RenderedMessage {
+export function renderApprovalCard(user: User, ids: ApprovalCardIds, footer?: string, linkedTo?: User | null, note?: string): RenderedMessage {
   const memberId = user.discord_profile?.id ?? '';
   const duplicate = linkedTo !== undefined && linkedTo !== null && ids.mergeInto !== undefined;
   const description = duplicate
@@ -76,7 +76,7 @@ export function renderApprovalCard(user: User, ids: ApprovalCardIds, footer?: st
       {
         color: COLORS.warning,
         title: truncate(`Registration waiting: ${displayName(user)}`, EMBED_LIMITS.title),
-        description: truncate(description, EMBED_LIMITS.description),
+        description: truncate(note === undefined ? description : `ℹ️ ${note}\n\n${description}`, EMBED_LIMITS.description),
         fields: registrationFields(user),
         footer: { text: truncate(footer ?? `Valentina user ${user.id}`, EMBED_LIMITS.footer) },
       },

@@ -343,6 +343,36 @@ for (const kind of worldStores()) {
       expect(embedText(await settled(card.id))).toContain(`Approved as Player by <@${admin2}>`);
     });
 
+    it('an approval Valentina does not confirm: the card says it is being checked, nobody is asked to decide, then it reopens with a note', { timeout: 60_000 }, async () => {
+      const { userId, card } = await register('Una', 'Settled');
+      // Every attempt answers 503 (the transport's retries included): the outcome is unknown.
+      world.valentina.inject({ status: 503, method: 'POST', pathIncludes: `/users/${userId}/approve`, times: 3 });
+      const oldDeny = customId(card, 'Deny');
+      const h = world.discord.button(customId(card, 'Approve as Player'), { user: world.members.admin.discordId, message: card.id });
+      await world.discord.waitFor(() => embedText(world.discord.message(card.id)).includes('Checking with Valentina'));
+      const checking = world.discord.message(card.id);
+      expect(controls(checking)).toHaveLength(0);
+      expect(embedText(checking)).toContain(`<@${world.members.admin.discordId}> chose **Approve as Player**`);
+      expect(embedText(checking)).toContain('nobody needs to decide again');
+      // Another admin pressing the (still cached) old card is told to wait, not to decide.
+      const other = world.discord.button(oldDeny, { user: admin2, message: card.id });
+      expect(embedText(await whispered(other))).toContain('checking with Valentina');
+      expect(requestsFor(userId, '/deny')).toHaveLength(0);
+
+      // About 15 s later the bot has read the user back: not applied.
+      await h.waitFor((x) => x.followups().some((m) => (m.embeds ?? []).length > 0), 30_000);
+      const note = embedText(await whispered(h));
+      expect(note).toContain('was **not** applied');
+      const reopened = world.discord.message(card.id);
+      expect(embedText(reopened)).toContain('was not applied by Valentina; decide again');
+      expect(controls(reopened).map((c) => c.label)).toContain('Approve as Player');
+      expect((await world.store.approvalCards.get(world.guildId, userId))?.status).toBe('PENDING');
+      expect(world.valentina.state.getUser(userId)?.role).toBe('UNAPPROVED');
+
+      world.discord.button(customId(reopened, 'Approve as Player'), { user: admin2, message: card.id });
+      expect(embedText(await settled(card.id))).toContain(`Approved as Player by <@${admin2}>`);
+    });
+
     it('posts no card without an approvals channel; /approvals still lists the registration', async () => {
       await finalAnswer(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'channels', options: { 'turn-off': 'approvals' } }));
       try {

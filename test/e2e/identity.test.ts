@@ -5,13 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, worldStores, type World } from './harness.js';
 import { EPHEMERAL, embedText, eventually, finalAnswer } from './support/replies.js';
+import type { InteractionHandle } from '../fakes/discord/index.js';
 
 for (const kind of worldStores()) {
   describe.skipIf(kind.skip !== false)(`member identity on ${kind.name}`, () => {
     let world: World;
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name });
+      // A short client timeout, so a slow Valentina answers after the bot gave up.
+      world = await startWorld({ store: kind.name, env: { API_TIMEOUT_MS: '1500' } });
     });
     afterAll(async () => {
       await world?.stop();
@@ -80,6 +82,39 @@ for (const kind of worldStores()) {
       expect(state.getUser(first.id)?.discord_profile.id ?? null).toBeNull();
       const who = await finalAnswer(world.discord.slash('whoami', as(memberId)));
       expect(embedText(who)).toContain('Second');
+    });
+
+    async function registerThrough(discordId: string, email: string): Promise<InteractionHandle> {
+      const modal = await world.discord.slash('register', as(discordId)).response();
+      expect(modal.type).toBe(9);
+      return world.discord.modalSubmit((modal.data as { custom_id: string }).custom_id, { email, name_first: 'Slow', name_last: 'Server' }, as(discordId));
+    }
+    const registrations = () => world.valentina.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/users/register'));
+
+    it('a registration Valentina applied but answered too late is read back after a safe wait: registered once, one card', { timeout: 60_000 }, async () => {
+      const memberId = '320000000000000003';
+      addMember(memberId, 'slowreg');
+      const before = registrations().length;
+      world.valentina.inject({ method: 'POST', pathIncludes: '/users/register', delayMs: 2_500 });
+      const submit = await registerThrough(memberId, 'slow.reg@example.com');
+      const answer = await finalAnswer(submit, 40_000);
+      expect(embedText(answer)).toContain('Registration sent');
+      expect(registrations().length - before).toBe(1);
+      expect(world.valentina.state.listUsers(world.companyId).filter((u) => u.discord_profile.id === memberId)).toHaveLength(1);
+      await eventually(() => world.discord.messages(world.approvalsChannelId).filter((m) => embedText(m).includes(`<@${memberId}>`)), (l) => l.length === 1);
+    });
+
+    it('a registration that did not land says so, and a new /register works', { timeout: 60_000 }, async () => {
+      const memberId = '320000000000000004';
+      addMember(memberId, 'lostreg');
+      // Every attempt answers 503: nothing is applied, but the bot cannot know that without asking.
+      world.valentina.inject({ method: 'POST', pathIncludes: '/users/register', status: 503, times: 3 });
+      const answer = await finalAnswer(await registerThrough(memberId, 'lost.reg@example.com'), 40_000);
+      expect(embedText(answer)).toContain('was **not** applied');
+      expect(world.valentina.state.findUserByDiscordId(memberId)).toBeUndefined();
+      const again = await finalAnswer(await registerThrough(memberId, 'lost.reg@example.com'));
+      expect(embedText(again)).toContain('Registration sent');
+      expect(world.valentina.state.findUserByDiscordId(memberId)?.role).toBe('UNAPPROVED');
     });
   });
 }

@@ -115,7 +115,7 @@ class Fixtures {
   }
 
   /** A company user, optionally a guild member too; with `discord` but no role, a member with no user. */
-  user(opts: { role?: 'PLAYER' | 'UNAPPROVED' | null; discord?: boolean } = {}): { userId: string; discordId: string; username: string } {
+  user(opts: { role?: 'PLAYER' | 'ADMIN' | 'UNAPPROVED' | null; discord?: boolean } = {}): { userId: string; discordId: string; username: string } {
     const i = this.next();
     const username = `cell${i}`;
     const discordId = `35${String(i).padStart(16, '0')}`;
@@ -532,6 +532,18 @@ function rows(): Row[] {
         const pending = c.fx.user({ role: 'UNAPPROVED', discord: true });
         const into = c.fx.user();
         return fired(press(c, `approvals:merge-ok:1:${c.actor.discordId}:${pending.userId}:${into.userId}`), pending.userId);
+      },
+    },
+    {
+      name: 'merge into an Admin confirmed (the second confirm)',
+      covers: ['component:approvals:merge-adm'],
+      kind: 'write',
+      allowed: admin,
+      fire: (c) => {
+        const pending = c.fx.user({ role: 'UNAPPROVED', discord: true });
+        const into = c.fx.user({ role: 'ADMIN' });
+        const expiry = Math.ceil((Date.now() + 120_000) / 1000).toString(36);
+        return fired(press(c, `approvals:merge-adm:1:${c.actor.discordId}:${pending.userId}:${into.userId}:${expiry}`), pending.userId);
       },
     },
     { name: 'merge cancelled', covers: ['component:approvals:merge-no'], kind: 'read', allowed: everyone, fire: (c) => fired(press(c, `approvals:merge-no:1:${c.actor.discordId}`)) },

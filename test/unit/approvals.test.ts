@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, ServerError, UserSchema, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
+import { APIConnectionError, AuthorizationError, NotFoundError, ServerError, V1_MARCH_2026, UserSchema, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
 import type { Deps } from '../../src/deps.js';
 import {
   AdminMergeNeedsConfirmError,
+  ApprovalNotAppliedError,
+  ApprovalUnsettledError,
   LinkedElsewhereError,
   STALE_CLAIM_MS,
   alreadyHandledMessage,
@@ -16,7 +18,7 @@ import { AlreadyHandledError, InvalidInputError, NotFoundInputError } from '../.
 import { IdentityService } from '../../src/domain/identity.js';
 import { createLogger } from '../../src/logger.js';
 import { createStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/types.js';
+import { UNSETTLED_OUTCOME, type Store } from '../../src/store/types.js';
 
 const COMPANY = 'c0000000000000000000000c';
 const GUILD = '100000000000000001';
@@ -52,6 +54,10 @@ class FakeUsers {
   readonly calls: Call[] = [];
   delayMs = 0;
   failNext: Error | undefined;
+  /** The next write is applied, then answered with this error (a timeout after the server acted). */
+  failAfterApplyNext: Error | undefined;
+  /** Reads fail with this error while set. */
+  failReads: Error | undefined;
 
   add(user: User): User {
     this.users.set(user.id, user);
@@ -74,6 +80,12 @@ class FakeUsers {
     return user;
   }
 
+  private afterApply(): void {
+    const fail = this.failAfterApplyNext;
+    this.failAfterApplyNext = undefined;
+    if (fail !== undefined) throw fail;
+  }
+
   writes(op?: string): Call[] {
     return this.calls.filter((c) => c.op !== 'get' && c.op !== 'listAll' && (op === undefined || c.op === op));
   }
@@ -81,6 +93,7 @@ class FakeUsers {
   readonly service = {
     get: async (id: string) => {
       this.calls.push({ op: 'get', args: [id] });
+      if (this.failReads !== undefined) throw this.failReads;
       return this.need(id);
     },
     approveUser: async (id: string, role: string, requester: string, opts?: { idempotencyKey?: string }) => {
@@ -89,12 +102,14 @@ class FakeUsers {
       if (user.role !== 'UNAPPROVED') throw new ValidationError({ status: 400, title: 'Bad Request', detail: 'User is not unapproved', method: 'POST', path: 'approve' });
       const approved = { ...user, role: role as User['role'] };
       this.users.set(id, approved);
+      this.afterApply();
       return approved;
     },
     denyUser: async (id: string, requester: string, opts?: { idempotencyKey?: string }) => {
       await this.step('denyUser', [id, requester, opts?.idempotencyKey]);
       this.need(id);
       this.users.delete(id);
+      this.afterApply();
     },
     merge: async (primary: string, secondary: string, requester: string, opts?: { idempotencyKey?: string }) => {
       await this.step('merge', [primary, secondary, requester, opts?.idempotencyKey]);
@@ -124,7 +139,7 @@ class FakeUsers {
 }
 
 function fakeApi(users: FakeUsers): ValentinaClient {
-  return { users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
+  return { wire: V1_MARCH_2026, apiVersion: 'v1', users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
 }
 
 describe('decideApproval', () => {
@@ -200,15 +215,83 @@ describe('decideApproval', () => {
     expect(users.writes()).toHaveLength(1);
   });
 
-  it('releases the claim when the API fails, says why, and lets someone retry', async () => {
-    users.failNext = new ServerError({ status: 503, title: 'Service Unavailable', method: 'POST', path: 'approve' });
+  it('releases the claim when the API refuses, says why, and lets someone retry', async () => {
+    users.failNext = new AuthorizationError({ status: 403, title: 'Forbidden', method: 'POST', path: 'approve' });
     const err = await decide({ kind: 'APPROVE', role: 'PLAYER' }).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/did not answer properly/);
+    expect((err as Error).message).toMatch(/Valentina refused this action/);
     expect((err as Error).message).toMatch(/open again/);
     expect((await store.approvalCards.get(GUILD, PENDING))?.status).toBe('PENDING');
     const receipt = await decide({ kind: 'APPROVE', role: 'PLAYER' }, OTHER_ADMIN_DISCORD, 'i2');
     expect(receipt.handledByDiscordId).toBe(OTHER_ADMIN_DISCORD);
     expect(users.writes('approveUser')).toHaveLength(2);
+  });
+
+  describe('a decision Valentina does not confirm', () => {
+    const sleeps: number[] = [];
+    let shown: string[];
+    const decideUnsettled = (decision: ApprovalDecision, key = 'u1') =>
+      decideApproval(
+        deps,
+        { guildId: GUILD, companyId: COMPANY, actor: { userId: ADMIN, discordId: ADMIN_DISCORD }, pendingUserId: PENDING, decision, idempotencyKey: key },
+        {
+          onUnsettled: async (pending) => {
+            shown.push(pending.id);
+          },
+        },
+      );
+    beforeEach(() => {
+      sleeps.length = 0;
+      shown = [];
+      deps.clock = {
+        now: () => now,
+        sleep: async (ms: number) => {
+          sleeps.push(ms);
+          // While it waits, another admin's click is told it is being checked.
+          const other = await decide({ kind: 'DENY' }, OTHER_ADMIN_DISCORD, 'meanwhile').catch((e: unknown) => e);
+          expect((other as Error).message).toMatch(/checking with Valentina/);
+        },
+      };
+    });
+    const reset = () => new APIConnectionError({ method: 'POST', path: 'approve', cause: { name: 'SocketError', message: 'other side closed' } });
+
+    it('applied but unanswered: reads the user back after 15 s and finishes with one write', async () => {
+      users.failAfterApplyNext = reset();
+      const receipt = await decideUnsettled({ kind: 'APPROVE', role: 'STORYTELLER' });
+      expect(sleeps).toEqual([15_000]);
+      expect(shown).toEqual([PENDING]);
+      expect(receipt).toMatchObject({ status: 'APPROVED', outcome: 'STORYTELLER' });
+      expect(receipt.card).toMatchObject({ status: 'APPROVED', handledByDiscordId: ADMIN_DISCORD });
+      expect(users.writes('approveUser')).toHaveLength(1);
+      expect(await store.memberLinks.get(COMPANY, MEMBER)).toMatchObject({ role: 'STORYTELLER' });
+    });
+
+    it('a 5xx that was not applied: the card reopens for a new decision with a clear note', async () => {
+      users.failNext = new ServerError({ status: 503, title: 'Service Unavailable', method: 'POST', path: 'deny' });
+      await expect(decideUnsettled({ kind: 'DENY' })).rejects.toBeInstanceOf(ApprovalNotAppliedError);
+      expect(shown).toEqual([PENDING]);
+      expect((await store.approvalCards.get(GUILD, PENDING))?.status).toBe('PENDING');
+      deps.clock = { now: () => now };
+      expect((await decide({ kind: 'APPROVE', role: 'PLAYER' }, OTHER_ADMIN_DISCORD, 'after')).status).toBe('APPROVED');
+    });
+
+    it('a deny applied but unanswered settles as denied', async () => {
+      users.failAfterApplyNext = reset();
+      expect((await decideUnsettled({ kind: 'DENY' })).status).toBe('DENIED');
+      expect((await store.approvalCards.get(GUILD, PENDING))?.status).toBe('DENIED');
+    });
+
+    it('when even the read-back fails, says the outcome is unknown and keeps the card claimed', async () => {
+      users.failAfterApplyNext = reset();
+      deps.clock = {
+        now: () => now,
+        sleep: async () => {
+          users.failReads = new ServerError({ status: 502, title: 'Bad Gateway', method: 'GET', path: 'users' });
+        },
+      };
+      await expect(decideUnsettled({ kind: 'APPROVE', role: 'PLAYER' })).rejects.toBeInstanceOf(ApprovalUnsettledError);
+      users.failReads = undefined;
+      expect(await store.approvalCards.get(GUILD, PENDING)).toMatchObject({ status: 'HANDLING', outcome: UNSETTLED_OUTCOME });
+    });
   });
 
   it('denies, forgets the member link and records the receipt', async () => {

@@ -214,4 +214,21 @@ describe('IdentityService on v2', () => {
     expect(fake.requests.slice(before).some((r) => r.path.includes('68c2a1b51f3b7e9a5c6d2e11'))).toBe(false);
     expect((await store.memberLinks.get(companyId, '477777777777777777'))?.userId).toBe(user.id);
   });
+
+  it('links neither of two approved users carrying one Discord id, and reports the conflict once', async () => {
+    const first = fake.state.addUser(companyId, { role: 'ADMIN', username: 'v2-first', discord_id: '488888888888888881' });
+    const second = fake.state.addUser(companyId, { role: 'PLAYER', username: 'v2-second', discord_id: '488888888888888881' });
+    const identity = service();
+    const reported: string[][] = [];
+    identity.onConflict(async (c) => {
+      reported.push(c.users.map((u) => u.name));
+    });
+    expect(await identity.resolve(companyId, '488888888888888881')).toBeNull();
+    now += 20_000;
+    expect(await identity.resolve(companyId, '488888888888888881')).toBeNull();
+    await new Promise((r) => setImmediate(r));
+    expect(identity.conflictFor(companyId, '488888888888888881')?.users.map((u) => u.id).sort()).toEqual([first.id, second.id].sort());
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.join(' ')).toContain('v2-first');
+  });
 });

@@ -164,4 +164,32 @@ describe('SwrCache', () => {
     await s.answer('v1');
     await expect(next).resolves.toBe('v1');
   });
+
+  it('drops entries past the stale bound by age, even keys never read again', async () => {
+    const { clock, cache } = setup();
+    for (const key of ['a', 'b', 'c']) await cache.get(key, async () => key);
+    expect(cache.size).toBe(3);
+    clock.t += 601;
+    await cache.get('d', async () => 'd');
+    expect(cache.size).toBe(1);
+  });
+
+  it('evicts the least recently used key at the entry cap instead of emptying everything', async () => {
+    const { cache } = setup();
+    for (let i = 0; i < 10; i += 1) await cache.get(`k${i}`, async () => `v${i}`);
+    await cache.get('k0', async () => 'reloaded');
+    await cache.get('k10', async () => 'v10');
+    expect(cache.size).toBe(10);
+    let loads = 0;
+    expect(await cache.get('k0', async () => `again${(loads += 1)}`)).toBe('v0');
+    expect(await cache.get('k1', async () => `again${(loads += 1)}`)).toBe('again1');
+  });
+
+  it('bounds the approximate bytes held', async () => {
+    const clock = { t: 0 };
+    const cache = new SwrCache<string>({ ttlMs: 60, staleMs: 600, maxEntries: 1_000, maxBytes: 10_000, now: () => clock.t });
+    for (let i = 0; i < 20; i += 1) await cache.get(`k${i}`, async () => 'x'.repeat(1_000));
+    expect(cache.size).toBeLessThan(6);
+    expect(cache.size).toBeGreaterThan(2);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, UserSchema, V1_MARCH_2026, type User, type ValentinaClient } from '../../src/api/index.js';
+import { APIConnectionError, NotFoundError, ServerError, UserSchema, V1_MARCH_2026, type User, type ValentinaClient } from '../../src/api/index.js';
 import type { Deps } from '../../src/deps.js';
 import { CompanyDirectory } from '../../src/domain/directory.js';
 import { AlreadyHandledError, InvalidInputError, PermissionDeniedError } from '../../src/domain/errors.js';
@@ -15,6 +15,7 @@ import {
   updateCompanyUser,
   userChoices,
 } from '../../src/domain/user-admin.js';
+import { OutcomeUnknownError, WriteNotAppliedError } from '../../src/domain/write-settle.js';
 import { createLogger } from '../../src/logger.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -33,6 +34,25 @@ function makeUser(fields: Partial<Record<string, unknown>> & { id: string }): Us
 class FakeUsers {
   readonly users = new Map<string, User>();
   readonly writes: { op: string; args: unknown[] }[] = [];
+  /** The next write is applied, then answered with this error (the server acted; the answer was lost). */
+  failAfterApply: Error | undefined;
+  /** The next write fails with this error before anything is applied. */
+  failBefore: Error | undefined;
+  /** Reads fail with this error while set. */
+  failReads: Error | undefined;
+
+  private before(): void {
+    const fail = this.failBefore;
+    this.failBefore = undefined;
+    if (fail !== undefined) throw fail;
+  }
+
+  private after<T>(value: T): T {
+    const fail = this.failAfterApply;
+    this.failAfterApply = undefined;
+    if (fail !== undefined) throw fail;
+    return value;
+  }
 
   add(user: User): User {
     this.users.set(user.id, user);
@@ -50,22 +70,32 @@ class FakeUsers {
   }
 
   readonly service = {
-    get: async (id: string) => this.need(id),
-    listAll: async (filters: { userRole?: string } = {}) => [...this.users.values()].filter((u) => filters.userRole === undefined || u.role === filters.userRole),
+    get: async (id: string) => {
+      if (this.failReads !== undefined) throw this.failReads;
+      return this.need(id);
+    },
+    listAll: async (filters: { userRole?: string; email?: string } = {}) => {
+      if (this.failReads !== undefined) throw this.failReads;
+      return [...this.users.values()].filter((u) => (filters.userRole === undefined || u.role === filters.userRole) && (filters.email === undefined || u.email === filters.email));
+    },
     iterAll: () => this.iterAll(),
     create: async (request: Record<string, unknown>, opts?: { idempotencyKey?: string }) => {
       this.writes.push({ op: 'create', args: [request, opts?.idempotencyKey] });
-      return this.add(makeUser({ id: `n${this.users.size}`.padEnd(24, '0'), ...request }));
+      this.before();
+      return this.after(this.add(makeUser({ id: `n${this.users.size}`.padEnd(24, '0'), ...request })));
     },
     update: async (id: string, request: Record<string, unknown>, opts?: { idempotencyKey?: string }) => {
       this.writes.push({ op: 'update', args: [id, request, opts?.idempotencyKey] });
+      this.before();
       const { requesting_user_id: _ignored, ...fields } = request;
-      return this.add({ ...this.need(id), ...fields } as User);
+      return this.after(this.add({ ...this.need(id), ...fields } as User));
     },
     delete: async (id: string, requester: string) => {
       this.writes.push({ op: 'delete', args: [id, requester] });
+      this.before();
       this.need(id);
       this.users.delete(id);
+      this.after(undefined);
     },
   };
 }
@@ -141,14 +171,22 @@ describe('userChoices', () => {
 describe('user administration use cases', () => {
   let store: Store;
   let users: FakeUsers;
-  let deps: Pick<Deps, 'api' | 'identity' | 'directory'>;
+  let deps: Pick<Deps, 'api' | 'identity' | 'directory' | 'clock'>;
+  const sleeps: number[] = [];
 
   beforeEach(async () => {
     store = await createStore(':memory:');
     users = new FakeUsers();
     const api = { wire: V1_MARCH_2026, apiVersion: 'v1', users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
     const log = createLogger({ level: 'silent', secrets: [] });
-    deps = { api, directory: new CompanyDirectory(api, () => 0), identity: new IdentityService(api, store.memberLinks, { ttlMs: 60_000, now: () => 0, log }) };
+    sleeps.length = 0;
+    const clock = {
+      now: () => 0,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+      },
+    };
+    deps = { api, clock, directory: new CompanyDirectory(api, () => 0), identity: new IdentityService(api, store.memberLinks, { ttlMs: 60_000, now: () => 0, log }) };
     users.add(makeUser({ id: ADMIN, role: 'ADMIN', username: 'boss', discord_profile: { id: ADMIN_DISCORD } }));
   });
 
@@ -235,5 +273,44 @@ describe('user administration use cases', () => {
       }),
     ).rejects.toThrow(/already linked/);
     expect(users.writes).toHaveLength(1);
+  });
+
+  describe('a write Valentina does not confirm', () => {
+    const lost = () => new APIConnectionError({ method: 'PATCH', path: 'users', cause: { name: 'SocketError', message: 'other side closed' } });
+    const outage = () => new ServerError({ status: 503, title: 'Service Unavailable', method: 'DELETE', path: 'users' });
+
+    it('an update applied but unanswered is read back after 15 s and answered as done', async () => {
+      users.add(makeUser({ id: 'q1', role: 'PLAYER', discord_profile: { id: '300000000000000011' } }));
+      users.failAfterApply = lost();
+      const { user } = await updateCompanyUser(deps, { companyId: COMPANY, requestingUserId: ADMIN, userId: 'q1', patch: { role: 'STORYTELLER' }, idempotencyKey: 'k1' });
+      expect(user.role).toBe('STORYTELLER');
+      expect(sleeps).toEqual([15_000]);
+      expect(users.writes.filter((w) => w.op === 'update')).toHaveLength(1);
+      expect(await store.memberLinks.get(COMPANY, '300000000000000011')).toMatchObject({ role: 'STORYTELLER' });
+    });
+
+    it('a delete that was not applied says so and that it is safe to run again', async () => {
+      users.add(makeUser({ id: 'q2', role: 'PLAYER' }));
+      users.failBefore = outage();
+      await expect(deleteCompanyUser(deps, { companyId: COMPANY, actorUserId: ADMIN, userId: 'q2' })).rejects.toBeInstanceOf(WriteNotAppliedError);
+      expect(users.users.has('q2')).toBe(true);
+    });
+
+    it('a creation whose outcome cannot be read back says what to check, never to simply retry', async () => {
+      users.failAfterApply = lost();
+      const created = createCompanyUser(deps, {
+        companyId: COMPANY,
+        requestingUserId: ADMIN,
+        user: { username: 'ghost', email: 'ghost@example.com', nameFirst: 'Gho', nameLast: 'St', role: 'PLAYER' },
+        member: null,
+        idempotencyKey: 'k3',
+      });
+      users.failReads = outage();
+      const err = await created.catch((e: unknown) => e);
+      users.failReads = undefined;
+      expect(err).toBeInstanceOf(OutcomeUnknownError);
+      expect((err as Error).message).toMatch(/Look for ghost@example.com with `\/user list`/);
+      expect((err as Error).message).toMatch(/Do not simply run it again/);
+    });
   });
 });

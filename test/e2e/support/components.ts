@@ -22,7 +22,7 @@ export type Slot =
   | 'scope' // e | s
   | 'memberOrDashXp' // '-' or a snowflake (ledger filter)
   | 'campaignOrDash' // '-' or an id (ledger filter)
-  | 'expiry'; // [0-9a-z]{1,8}: a base-36 deadline (confirms that expire)
+  | 'expiry'; // epoch seconds in base 36 (a confirm that expires)
 
 export type PressKind = 'button' | 'user-select' | 'string-select' | 'modal';
 

@@ -281,8 +281,7 @@ function slotValue(rng: Rng, fx: FuzzFixtures, slot: Slot): string {
     case 'campaignOrDash':
       return rng.chance(0.4) ? '-' : rng.pick(fx.pools.apiId);
     case 'expiry':
-      // Past, far future, or garbage-ish deadlines.
-      return rng.pick(['0', 'zzzzzzzz', (Date.now() + 60_000).toString(36), (Date.now() - 60_000).toString(36)]);
+      return Math.ceil((Date.now() + rng.pick([-600_000, 120_000])) / 1000).toString(36);
   }
 }
 
