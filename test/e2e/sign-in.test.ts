@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import { CLIENT_SECRET, startWorld, worldStores, type World } from './harness.js';
-import { EPHEMERAL, embedText, finalAnswer } from './support/replies.js';
+import { EPHEMERAL, controls, customId, embedText, finalAnswer } from './support/replies.js';
 import { StateSigner } from '../../src/domain/sign-in/state-signer.js';
 
 interface Page {
@@ -114,6 +114,17 @@ for (const kind of worldStores()) {
       expect(embedText(card)).toContain('nadia@example.net');
       expect(await world.store.approvalCards.get(world.guildId, user?.id ?? '')).toMatchObject({ status: 'PENDING', messageId: card?.id });
       expect(embedText(await finalAnswer(world.discord.slash('whoami', as(member))))).toMatch(/approval/i);
+    });
+
+    it('lands the signed-in registration on an approval card an admin approves like any other', async () => {
+      const member = newMember('Aria', 'aria@example.net');
+      await open(await consent(await registerLink(member), member));
+      await world.discord.waitFor(() => world.discord.messages(world.approvalsChannelId).some((m) => embedText(m).includes(`<@${member}>`)));
+      const card = world.discord.messages(world.approvalsChannelId).find((m) => embedText(m).includes(`<@${member}>`));
+      world.discord.button(customId(card, 'Approve as Player'), { ...as(world.members.admin.discordId), message: card?.id ?? '' });
+      await world.discord.waitFor(() => controls(world.discord.message(card?.id ?? '')).length === 0);
+      expect(world.valentina.state.findUserByDiscordId(member)?.role).toBe('PLAYER');
+      expect(embedText(await finalAnswer(world.discord.slash('whoami', as(member))))).toContain('**Player**');
     });
 
     it('serves the page as HTML with a strict Content-Security-Policy that allows exactly its inline style', async () => {
@@ -225,6 +236,19 @@ for (const kind of worldStores()) {
         expect(page.status).toBe(400);
         expect(textOf(page.html)).toContain('Discord did not accept this sign-in');
         expect(world.discord.oauth.requests.some((r) => r.path.endsWith('/oauth2/token') && r.status === 400)).toBe(true);
+        expect(identifyCalls()).toBe(before);
+      });
+    });
+
+    it('changes nothing when Discord cannot be reached for the code exchange', async () => {
+      const member = newMember('Ulla', 'ulla@example.net');
+      await changesNothing(member, async () => {
+        const before = identifyCalls();
+        const location = await consent(await registerLink(member), member);
+        world.discord.oauth.failTokenEndpoint(503);
+        const page = await open(location).finally(() => world.discord.oauth.failTokenEndpoint(null));
+        expect(page.status).toBe(502);
+        expect(textOf(page.html)).toContain('Discord could not be reached');
         expect(identifyCalls()).toBe(before);
       });
     });

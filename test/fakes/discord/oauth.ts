@@ -51,6 +51,7 @@ export class FakeOAuth {
   private readonly tokens = new Map<string, { userId: string; scopes: string[] }>();
   private readonly emails = new Map<string, { email: string | null; verified: boolean }>();
   private verificationFault: 'rejected' | 'unavailable' | null = null;
+  private tokenEndpointStatus: number | null = null;
 
   constructor(
     private readonly world: World,
@@ -70,6 +71,11 @@ export class FakeOAuth {
   /** Provider checks (Valentina asking Discord about a token) fail like this until set back to null. */
   failVerification(kind: 'rejected' | 'unavailable' | null): void {
     this.verificationFault = kind;
+  }
+
+  /** The token endpoint answers this status (a Discord outage) until set back to null. */
+  failTokenEndpoint(status: number | null): void {
+    this.tokenEndpointStatus = status;
   }
 
   /** Access tokens issued so far (for assertions that none leaked). */
@@ -132,6 +138,7 @@ export class FakeOAuth {
     }
     if (url.pathname.endsWith('/oauth2/token')) {
       if (method !== 'POST') return send(405, { message: '405: Method Not Allowed', code: 0 });
+      if (this.tokenEndpointStatus !== null) return send(this.tokenEndpointStatus, { message: `${this.tokenEndpointStatus}: Service Unavailable`, code: 0 });
       return this.token(req, raw, send);
     }
     const token = (req.headers.authorization ?? '').slice('Bearer '.length);
