@@ -34,6 +34,10 @@ import { HttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { opsRoutes } from './http/ops-routes.js';
+import { SignInService } from './domain/sign-in/sign-in-service.js';
+import { DiscordOAuth } from './domain/sign-in/discord-oauth.js';
+import { SIGN_IN_CALLBACK_PATH, signInRoute } from './http/sign-in-route.js';
+import { signInAuditPoster } from './discord/sign-in-audit.js';
 
 export interface BotHandle {
   config: Config;
@@ -123,6 +127,24 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
   // Discord ids on two approved users are told to the admins of the guilds bound to the company.
   deps.identity.onConflict(identityConflictPoster(client, deps));
+  if (config.signIn !== undefined) {
+    deps.signIn = new SignInService({
+      api,
+      identity: deps.identity,
+      directory: deps.directory,
+      states: store.signInStates,
+      oauth: new DiscordOAuth({
+        clientId: config.discordApplicationId,
+        clientSecret: config.signIn.clientSecret,
+        redirectUri: `${config.signIn.publicUrl}${SIGN_IN_CALLBACK_PATH}`,
+        apiUrl: config.discordApiUrl,
+      }),
+      clientSecret: config.signIn.clientSecret,
+      clock,
+      log: log.child({ module: 'sign-in' }),
+    });
+    deps.signIn.listen({ registered: deps.onRegistered, adminLinked: signInAuditPoster(client, deps) });
+  }
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
@@ -162,6 +184,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       },
     });
     for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
+    if (deps.signIn !== undefined) http.route(signInRoute(deps.signIn));
     try {
       await http.listen();
     } catch (err) {
