@@ -36,7 +36,7 @@ import {
   type IdentityLinkRequest,
   type IdentityProvider,
 } from '../models.js';
-import { RequestValidationError } from '../errors.js';
+import { RequestValidationError, ValidationError } from '../errors.js';
 import { encodeFilePart, guessContentType } from '../multipart.js';
 import { collect, type IterOptions, type PageOptions } from '../pagination.js';
 import { path, type ActingOperation, type Route } from '../wire.js';
@@ -486,9 +486,43 @@ export class UsersService extends ApiResource {
       amount: this.validate.amount('amount', amount),
       campaign_id: this.validate.id('campaignId', campaignId),
     };
-    return this.#write('POST', `${target}${XP_PATHS[operation]}`, operation, requestingUserId, fields, options, CampaignExperienceSchema);
+    const write = this.#write('POST', `${target}${XP_PATHS[operation]}`, operation, requestingUserId, fields, options, CampaignExperienceSchema);
+    if (operation !== 'experience.removeXp' || this.wire.notEnoughXpCarriesBalance) return write;
+    return write.catch(async (err: unknown) => {
+      throw await this.#withBalance(err, userId, fields.campaign_id, fields.amount);
+    });
+  }
+
+  /**
+   * v2's not-enough-XP 400 lacks `current_xp`/`required_xp` (CONTRACT-v2 §5): read the balance so the
+   * error says as much as v1's. A failed read leaves the error as it was.
+   */
+  async #withBalance(err: unknown, userId: string, campaignId: string, amount: number): Promise<unknown> {
+    if (!(err instanceof ValidationError) || err.currentXp !== undefined || !NOT_ENOUGH_XP.test(err.detail ?? '')) return err;
+    let current: number;
+    try {
+      current = (await this.getExperience(userId, campaignId)).xp_current;
+    } catch {
+      return err;
+    }
+    return new ValidationError({
+      status: err.status,
+      title: err.title,
+      detail: err.detail,
+      instance: err.instance,
+      invalidParameters: err.invalidParameters,
+      method: err.method,
+      path: err.path,
+      requestId: err.requestId,
+      code: err.code,
+      currentXp: current,
+      requiredXp: amount,
+    });
   }
 }
+
+/** The service rule's sentence on both generations (CONTRACT §5, CONTRACT-v2 §5). */
+const NOT_ENOUGH_XP = /does not have enough XP/i;
 
 const PROFILE_MEMBERS = ['discord_profile', 'google_profile', 'github_profile'] as const;
 
