@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
-import { parsedLogs, startWorld, worldStores, type World } from './harness.js';
+import { parsedLogs, sentWithKey, startWorld, worldGenerations, type World } from './harness.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { EPHEMERAL, controls, customId, embedText, finalAnswer } from './support/replies.js';
 
@@ -13,15 +13,15 @@ async function whispered(handle: InteractionHandle): Promise<APIMessage> {
   return message;
 }
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`approvals on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`approvals, ${kind.label}`, () => {
     let world: World;
     let admin2: string;
     let stranger: string;
     let seq = 0;
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name });
+      world = await startWorld({ generation: kind.generation, store: kind.name });
       admin2 = '300000000000000071';
       world.valentina.state.addUser(world.companyId, { role: 'ADMIN', name_first: 'Abe', name_last: 'Second', username: 'abe', email: 'abe@example.com', discord_id: admin2 });
       world.discord.addUser({ id: admin2, username: 'abe', globalName: 'abe' });
@@ -103,7 +103,7 @@ for (const kind of worldStores()) {
       const approve = requestsFor(userId, '/approve');
       expect(approve).toHaveLength(1);
       expect(approve[0]?.body).toEqual({ role: 'PLAYER', requesting_user_id: world.members.admin.userId });
-      expect(approve[0]?.idempotencyKey).toBe(`${h.id}:approve`);
+      expect(sentWithKey(world, approve[0], `${h.id}:approve`)).toBe(true);
       expect(await world.store.approvalCards.get(world.guildId, userId)).toMatchObject({ status: 'APPROVED', handledByDiscordId: world.members.admin.discordId });
       const who = await finalAnswer(world.discord.slash('whoami', as(discordId)));
       expect(embedText(who)).toContain('Paula Approved');

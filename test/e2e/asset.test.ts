@@ -1,6 +1,6 @@
 import type { APIAttachment } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './harness.js';
+import { sentWithKey, startWorld, type World } from './harness.js';
 import { controls, customId, embedText, EPHEMERAL, finalAnswer, firstFollowup } from './support/replies.js';
 
 /** Small enough that a lying attachment is cheap to serve, large enough for real files. */
@@ -48,7 +48,7 @@ describe('assets end to end', () => {
     expect(embed?.image?.url).toBe(saved?.public_url);
     expect(embed?.description).toContain(`(${saved?.public_url ?? ''})`);
     const request = uploads().at(-1);
-    expect(request?.idempotencyKey).toBe(`${h.id}:asset-upload`);
+    expect(sentWithKey(world, request, `${h.id}:asset-upload`)).toBe(true);
   });
 
   it('refuses a file type outside the allow-list before downloading it', async () => {

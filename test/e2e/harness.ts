@@ -127,7 +127,8 @@ export function worldGenerations(opts: { v2Stores?: Array<StoreKind['name']> } =
  * bot's own key, e.g. `<interaction>:award`). v1 sends it as is; v2 derives one per method, path
  * and acting user (CONTRACT-v2 §1.9), computed here with the client's own rule.
  */
-export function sentWithKey(world: Pick<World, 'generation'>, request: RecordedRequest, callerKey: string): boolean {
+export function sentWithKey(world: Pick<World, 'generation'>, request: RecordedRequest | undefined, callerKey: string): boolean {
+  if (request === undefined) return false;
   const wire = WIRE_PROFILES[world.generation];
   const path = request.path.startsWith(wire.apiPrefix) ? request.path.slice(wire.apiPrefix.length) : request.path;
   return request.idempotencyKey === wire.idempotencyKey(callerKey, { method: request.method, path, actingUserId: request.onBehalfOf });

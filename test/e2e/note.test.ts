@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/discord/interactions.js';
-import { startWorld, type World } from './harness.js';
+import { sentWithKey, startWorld, type World } from './harness.js';
 import { controls, customId, embedText, EPHEMERAL, finalAnswer, firstFollowup } from './support/replies.js';
 
 /** Mixed case, markdown, a code block, line breaks, inner spacing and would-be pings. */
@@ -62,7 +62,7 @@ describe('notes end to end', () => {
 
     const stored = notesOf('player');
     expect(stored.map((n) => [n.title, n.content])).toEqual([['Session 12: tHe PRINCE', RICH]]);
-    expect(noteWrites().at(-1)?.idempotencyKey).toBe(`${submit.id}:note-create`);
+    expect(sentWithKey(world, noteWrites().at(-1), `${submit.id}:note-create`)).toBe(true);
   });
 
   it('refuses a too-long title and empty content, saying what is allowed, and saves nothing', async () => {
@@ -127,7 +127,7 @@ describe('notes end to end', () => {
     expect(reply.embeds?.[0]?.description).toBe(content);
     const patch = world.valentina.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/notes/${note?.id ?? ''}`));
     expect(patch.map((r) => r.body)).toEqual([{ title: 'Boons Owed', content }]);
-    expect(patch[0]?.idempotencyKey).toBe(`${submit.id}:note-edit`);
+    expect(sentWithKey(world, patch[0], `${submit.id}:note-edit`)).toBe(true);
     expect(world.valentina.state.getNote(note?.id ?? '')?.content).toBe(content);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
-import { startWorld, worldStores, type World } from './harness.js';
+import { sentWithKey, startWorld, worldGenerations, type World } from './harness.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { EPHEMERAL, controls, customId, embedText, finalAnswer } from './support/replies.js';
 
@@ -12,13 +12,13 @@ async function whispered(handle: InteractionHandle): Promise<APIMessage> {
   return message;
 }
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`user administration on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`user administration, ${kind.label}`, () => {
     let world: World;
     let stranger: string;
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name });
+      world = await startWorld({ generation: kind.generation, store: kind.name });
       stranger = '300000000000000081';
       world.discord.addUser({ id: stranger, username: 'stranger', globalName: 'stranger' });
       world.discord.addMember(world.guildId, stranger, {});
@@ -117,7 +117,7 @@ for (const kind of worldStores()) {
       const posts = world.valentina.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/users'));
       expect(posts).toHaveLength(1);
       expect(posts[0]?.body).toMatchObject({ role: 'STORYTELLER', requesting_user_id: world.members.admin.userId, discord_profile: { id: newcomer } });
-      expect(posts[0]?.idempotencyKey).toBe(`${submit.id}:user-create`);
+      expect(sentWithKey(world, posts[0], `${submit.id}:user-create`)).toBe(true);
       expect(embedText(await finalAnswer(world.discord.slash('whoami', as(newcomer))))).toContain('Nadia Novak');
     });
 
@@ -138,7 +138,7 @@ for (const kind of worldStores()) {
       expect(stored).toMatchObject({ role: 'STORYTELLER', name_last: 'Promoted', email: 'paul.p@example.com' });
       const patch = world.valentina.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/users/${target}`));
       expect(patch?.body).toEqual({ requesting_user_id: world.members.admin.userId, role: 'STORYTELLER', name_last: 'Promoted', email: 'paul.p@example.com' });
-      expect(patch?.idempotencyKey).toBe(`${h.id}:user-update`);
+      expect(sentWithKey(world, patch, `${h.id}:user-update`)).toBe(true);
       // The stored link's role is refreshed at once: the next permission check already sees a Storyteller.
       expect(embedText(await finalAnswer(user('list', world.members.player2.discordId)))).toContain('you are Storyteller');
     });
