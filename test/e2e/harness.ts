@@ -12,7 +12,7 @@ import { startBot, type BotHandle } from '../../src/main.js';
 import { loadConfig } from '../../src/config.js';
 import { deployCommands } from '../../src/discord/deploy-commands.js';
 import type { Store } from '../../src/store/types.js';
-import type { FakeGeneration, RecordedRequest } from '../fakes/valentina/index.js';
+import type { AddUserOptions, FakeGeneration, RecordedRequest } from '../fakes/valentina/index.js';
 import { WIRE_PROFILES } from '../../src/api/wire.js';
 
 export const TOKEN = 'fake-bot-token-0123456789abcdef';
@@ -137,6 +137,16 @@ export function sentWithKey(world: Pick<World, 'generation'>, request: RecordedR
 /** Requests the bot sent under its key `callerKey` (see sentWithKey). */
 export function requestsWithKey(world: Pick<World, 'generation' | 'valentina'>, callerKey: string): RecordedRequest[] {
   return world.valentina.requests.filter((r) => sentWithKey(world, r, callerKey));
+}
+
+/**
+ * How a seeded user carries a member's Discord id: v1 the id alone (register/PATCH wrote it), v2
+ * a verified Discord profile (identify or an identity link wrote it), which users/lookup finds.
+ */
+export function discordIdentity(generation: FakeGeneration, discordId: string, username?: string): AddUserOptions {
+  return generation === 'v2'
+    ? { discord_profile: { id: discordId, username: username ?? null, global_name: username ?? null, discriminator: '0', verified: true } }
+    : { discord_id: discordId };
 }
 
 /** The acting user a request named: v1 `requesting_user_id` (body or query), v2 `On-Behalf-Of`. */
