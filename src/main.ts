@@ -16,6 +16,7 @@ import { CompanyDirectory } from './domain/directory.js';
 import { QuickrollCatalog } from './domain/quickrolls.js';
 import { AwardService } from './domain/awards/award-service.js';
 import { AttachmentDownloader } from './domain/attachment-download.js';
+import { assetPolicyFor } from './domain/asset-policy.js';
 import { NoteBook } from './domain/notes.js';
 import { ChartRenderer } from './render/chart/chart-renderer.js';
 import { createDiscordClient } from './discord/client.js';
@@ -102,7 +103,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     guilds: new GuildContextService(store.guildSettings, { defaultCompanyId: config.defaultCompanyId, guildCompanies: config.guildCompanies }, clock.now),
     directory: new CompanyDirectory(api, clock.now, log.child({ module: 'directory' })),
     quickrolls: new QuickrollCatalog(api, clock.now, log.child({ module: 'quickrolls' })),
-    attachments: new AttachmentDownloader(config.assets),
+    attachments: new AttachmentDownloader(assetPolicyFor(config.assets, api.wire.uploads)),
     notes: new NoteBook(api, clock.now),
     charts: new ChartRenderer(log.child({ module: 'charts' })),
     awards: new AwardService(api, store.awards, clock.now, log.child({ module: 'awards' }), {

@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type Attachment, type Interaction, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import { z } from 'zod';
 import { componentRoute, type CommandModule } from '../../src/discord/command.js';
-import { defineComponentId } from '../../src/discord/custom-id.js';
+import { defineComponentId, VALENTINA_ID_ARG } from '../../src/discord/custom-id.js';
 import { requireActor, type Actor } from '../../src/discord/guards.js';
 import type { Deps } from '../../src/deps.js';
 import {
@@ -51,7 +51,7 @@ const definitions = [
   { name: SAVE_MENU, type: ApplicationCommandType.Message, dm_permission: false },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/);
+const objectId = z.string().regex(VALENTINA_ID_ARG);
 const index = z.string().regex(/^\d{1,4}$/);
 
 /** Shows asset `index` of a user; also the Cancel of a delete prompt (back to the page). */

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import { componentRoute, type AutocompleteRoute, type CommandModule } from '../../src/discord/command.js';
-import { defineComponentId } from '../../src/discord/custom-id.js';
+import { defineComponentId, VALENTINA_ID_ARG } from '../../src/discord/custom-id.js';
 import { requireActor, type Actor } from '../../src/discord/guards.js';
 import type { Deps } from '../../src/deps.js';
 import { matchChoices } from '../../src/domain/directory.js';
@@ -49,7 +49,7 @@ const definitions = [
   },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/);
+const objectId = z.string().regex(VALENTINA_ID_ARG);
 const pageNumber = z.string().regex(/^\d{1,4}$/);
 
 export const noteCreateId = defineComponentId('note', 'create', 1, z.tuple([]));

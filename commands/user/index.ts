@@ -310,7 +310,13 @@ export const user: CommandModule = {
           member,
           idempotencyKey: `${interaction.id}:user-create`,
         });
-        const linked = member === null ? 'Not linked to a Discord member (use `/link` to link one).' : `Linked to <@${member.id}>.`;
+        const linked =
+          member === null
+            ? 'Not linked to a Discord member (use `/link` to link one).'
+            : created.discord_profile?.id === member.id
+              ? `Linked to <@${member.id}>.`
+              : // v2 writes a Discord account onto a user only from that person's own sign-in.
+                `<@${member.id}> is not linked yet: this Valentina server ties a Discord account to a user only through that person's own Discord sign-in. They can run \`/register\`; a verified Discord email of ${created.email} finds this user.`;
         await respond.send(await infoOf(deps, actor, created, { title: 'Created', text: `${roleLabel(created.role)} created by <@${interaction.user.id}>. ${linked}` }));
       },
     }),

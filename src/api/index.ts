@@ -10,6 +10,7 @@ export {
   type ApiVersion,
   type WireProfile,
   type WireCapabilities,
+  type UploadLimits,
   type ActingOperation,
   type ActingUserPlacement,
   type Route,

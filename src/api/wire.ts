@@ -80,6 +80,11 @@ export interface WireProfile {
   readonly traitCategoryFilter: string;
   /** What a cleared quickroll description is sent as (v1 null; v2 refuses null and stores `""`). */
   readonly emptyQuickrollDescription: '' | null;
+  /**
+   * Whether the not-enough-XP 400 of `xp/remove` carries `current_xp`/`required_xp` (v1). v2 dropped
+   * them (CONTRACT-v2 §5): the client then reads the balance so callers get the same error either way.
+   */
+  readonly notEnoughXpCarriesBalance: boolean;
   isValidId(id: string): boolean;
   actingUser(operation: ActingOperation, actingUserId: string): ActingUserPlacement;
   campaigns(ids: { companyId: string; actingUserId: string }): Route;
@@ -155,6 +160,7 @@ export const V1_MARCH_2026: WireProfile = {
   uploads: { imageOnly: false, maxBodyBytes: null },
   traitCategoryFilter: 'parent_category_id',
   emptyQuickrollDescription: null,
+  notEnoughXpCarriesBalance: true,
   isValidId: (id) => isObjectId(id),
   actingUser(operation, actingUserId) {
     const placement: ActingUserPlacement = { query: {}, body: {}, headers: {} };
@@ -199,6 +205,7 @@ export const V2_JULY_2026: WireProfile = {
   uploads: { imageOnly: true, maxBodyBytes: 5_242_880 },
   traitCategoryFilter: 'category_id',
   emptyQuickrollDescription: '',
+  notEnoughXpCarriesBalance: false,
   isValidId: (id) => isUuid(id),
   // Every acting operation of the client is "required" on v2; nothing travels in body or query.
   actingUser: (_operation, actingUserId) => ({ query: {}, body: {}, headers: onBehalfOf(actingUserId) }),

@@ -62,14 +62,37 @@ export function defineComponentId<Schema extends z.ZodType<readonly string[]>>(
       for (const arg of args) {
         if (arg.includes(SEP)) throw new CustomIdError(`custom_id argument contains "${SEP}"`);
       }
-      const raw = [namespace, action, String(version), owner ?? ANYONE, ...args].join(SEP);
+      const raw = [namespace, action, String(version), owner ?? ANYONE, ...args.map(packArg)].join(SEP);
       if (raw.length > CUSTOM_ID_MAX) throw new CustomIdError(`custom_id longer than ${CUSTOM_ID_MAX}: ${raw.length}`);
       return raw;
     },
     decode(parsed) {
       if (parsed.namespace !== namespace || parsed.action !== action || parsed.version !== version) return undefined;
-      const result = schema.safeParse(parsed.args);
+      const result = schema.safeParse(parsed.args.map(unpackArg));
       return result.success ? result.data : undefined;
     },
   };
+}
+
+/** A Valentina id as a component argument: a v1 ObjectId or a v2 UUID (packed on the wire, see packArg). */
+export const VALENTINA_ID_ARG = /^(?:[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+const UUID_ARG = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PACKED_UUID = /^~[A-Za-z0-9_-]{22}$/;
+
+/**
+ * A UUID argument (Valentina v2 ids) travels as `~` + its 16 bytes in base64url, 23 characters
+ * instead of 36, so a component naming two users stays under Discord's 100. Everything else,
+ * v1 ObjectIds included, is sent as is (buttons already posted keep working).
+ */
+function packArg(arg: string): string {
+  if (!UUID_ARG.test(arg)) return arg;
+  return `~${Buffer.from(arg.replace(/-/g, ''), 'hex').toString('base64url')}`;
+}
+
+function unpackArg(arg: string): string {
+  if (!PACKED_UUID.test(arg)) return arg;
+  const hex = Buffer.from(arg.slice(1), 'base64url').toString('hex');
+  if (hex.length !== 32) return arg;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -394,6 +394,16 @@ export async function loadMergeTarget(deps: Pick<Deps, 'api'>, companyId: string
   if (primary.role === 'UNAPPROVED') {
     throw new InvalidInputError(`**${displayName(primary)}** is awaiting approval too. Merge into an approved user (admin, storyteller or player).`);
   }
+  const previous = primary.discord_profile?.id ?? null;
+  if (!deps.api.wire.capabilities.writableProfiles && previous !== null && previous !== '' && mergeMovesDiscord(pending, primary)) {
+    // v2 keeps the primary's verified Discord sign-in through a merge and lets no one rewrite it:
+    // the member would end up with no user at all.
+    throw new InvalidInputError(
+      `**${displayName(primary)}** signs in with another Discord account (<@${previous}>), and this Valentina server only changes that ` +
+        'through a sign-in by its owner. Merging would leave this member with no user. Deny the registration, or merge into a user without a Discord account.',
+      'Cannot merge into that user',
+    );
+  }
   return primary;
 }
 

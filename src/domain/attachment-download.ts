@@ -16,6 +16,8 @@ export interface DownloadPolicy {
   allowedTypes: readonly string[];
   /** `host` or `host:port` entries. */
   allowedHosts: readonly string[];
+  /** Why the allowed types are what they are, when the server narrowed them (said in a refusal). */
+  typesNote?: string;
 }
 
 export interface DownloadedFile {
@@ -114,7 +116,7 @@ export function checkAttachment(att: AttachmentRef, policy: DownloadPolicy): { c
     throw new AttachmentRefusedError(
       att.filename,
       'type',
-      `${name} is \`${contentType}\`, which is not allowed. Allowed types: ${policy.allowedTypes.map((t) => `\`${t}\``).join(', ')}.`,
+      `${name} is \`${contentType}\`, which is not allowed${policy.typesNote === undefined ? '' : ` (${policy.typesNote})`}. Allowed types: ${policy.allowedTypes.map((t) => `\`${t}\``).join(', ')}.`,
     );
   }
   if (!isAllowedDownloadUrl(att.url, policy.allowedHosts)) {

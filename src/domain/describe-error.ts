@@ -9,6 +9,7 @@ import {
   RequestValidationError,
   ResponseValidationError,
   ServerError,
+  UnsupportedOperationError,
   ValidationError,
 } from '../api/index.js';
 import { UserFacingError } from './errors.js';
@@ -77,6 +78,17 @@ export function describeError(err: unknown, reference: string): ErrorDescription
       title: 'Valentina is having trouble',
       message: `The Valentina API did not answer properly. Nothing was changed unless a receipt says so. Please retry in a minute (ref \`${reference}\`).`,
       level: 'warn',
+    };
+  }
+  if (err instanceof UnsupportedOperationError) {
+    // v2 has no self-registration and no writable Discord profiles: those come from a Discord sign-in.
+    return {
+      title: 'Not available on this Valentina server',
+      message:
+        err.operation.startsWith('users.register') || err.operation.startsWith('users.update of provider profiles')
+          ? 'This Valentina server ties a member to a user only through their own "Sign in with Discord", which this bot does not offer here. Nothing was changed.'
+          : 'This Valentina server does not offer that. Nothing was changed.',
+      level: 'info',
     };
   }
   if (err instanceof ResponseValidationError) {

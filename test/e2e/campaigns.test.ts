@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, worldStores, type World } from './harness.js';
+import { startWorld, worldGenerations, type World } from './harness.js';
 import { embedText, embedsOf, eventually, finalAnswer, isPrivate } from './support/replies.js';
 import { privateFromTheStart } from './support/privacy.js';
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`a campaign per channel category on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`a campaign per channel category, ${kind.label}`, () => {
     let world: World;
     const at = { rome: '', romeCategory: '', romeCampaign: '' };
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name });
+      world = await startWorld({ generation: kind.generation, store: kind.name });
       const s = world.valentina.state;
       at.romeCampaign = s.addCampaign(world.companyId, { name: 'Ashes of Rome' }).id;
       const pia = world.members.player.userId ?? '';
@@ -61,7 +61,10 @@ for (const kind of worldStores()) {
 
       // The campaign autocomplete marks the category's campaign as the default there.
       const ac = world.discord.autocomplete('xp', { ...ctx('storyteller', at.rome), subcommand: 'award', options: { campaign: '' }, focused: 'campaign' });
-      expect(((await ac.response()).data as { choices: Array<{ name: string }> }).choices.map((c) => c.name)).toEqual(['Blood and Smoke', 'Ashes of Rome (default)']);
+      expect(((await ac.response()).data as { choices: Array<{ name: string }> }).choices.map((c) => c.name)).toEqual(
+        // v1 lists campaigns in creation order, v2 by name (CONTRACT-v2 §1.6).
+        world.generation === 'v2' ? ['Ashes of Rome (default)', 'Blood and Smoke'] : ['Blood and Smoke', 'Ashes of Rome (default)'],
+      );
     });
 
     it('rolls in the category\'s campaign, for the character played there', async () => {

@@ -13,6 +13,8 @@ import { startBot, type BotHandle } from '../../src/main.js';
 import { loadConfig } from '../../src/config.js';
 import { deployCommands } from '../../src/discord/deploy-commands.js';
 import type { Store } from '../../src/store/types.js';
+import type { AddUserOptions, FakeGeneration, RecordedRequest } from '../fakes/valentina/index.js';
+import { WIRE_PROFILES } from '../../src/api/wire.js';
 
 export const TOKEN = 'fake-bot-token-0123456789abcdef';
 export const APPLICATION_ID = '900000000000000001';
@@ -41,6 +43,14 @@ export interface WorldMembers {
 export interface WorldOptions {
   /** 'sqlite' (default) or 'postgres'. */
   store?: StoreKind['name'];
+  /**
+   * Which Valentina generation the fake speaks (default 'v1'): the same people, company, campaign
+   * and channels either way; on v2 ids are UUIDs and the Discord ids live in verified Discord
+   * profiles (what identify writes), so users/lookup finds them. The bot detects it (`auto`).
+   */
+  generation?: FakeGeneration;
+  /** The real server's 60 s response cache (and v1's guard cache), default on. */
+  caches?: boolean;
   /** Extra or overriding environment for the bot. */
   env?: Record<string, string>;
   /** Bind the guild to the company, default campaign and channels before the bot starts (default true). */
@@ -55,6 +65,7 @@ export interface WorldOptions {
 }
 
 export interface World {
+  generation: FakeGeneration;
   discord: FakeDiscord;
   valentina: FakeValentina;
   bot: BotHandle;
@@ -92,12 +103,81 @@ export function worldStores(): Array<{ name: StoreKind['name']; skip: string | f
   return storeKinds().map((k) => ({ name: k.name, skip: k.skip }));
 }
 
+export interface WorldVariant {
+  generation: FakeGeneration;
+  /** Store kind name (pass as `store`). */
+  name: StoreKind['name'];
+  skip: string | false;
+  /** For describe titles: `v2 on postgres`. */
+  label: string;
+}
+
+/**
+ * Generations × stores to run a suite on. `v2Stores` narrows the v2 runs (a heavy suite runs v2
+ * on SQLite only: the store code is generation-blind, the v1 runs cover both engines).
+ */
+export function worldGenerations(opts: { v2Stores?: Array<StoreKind['name']> } = {}): WorldVariant[] {
+  const out: WorldVariant[] = [];
+  for (const generation of ['v1', 'v2'] as const) {
+    for (const kind of worldStores()) {
+      if (generation === 'v2' && opts.v2Stores !== undefined && !opts.v2Stores.includes(kind.name)) continue;
+      out.push({ generation, name: kind.name, skip: kind.skip, label: `${generation} on ${kind.name}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * True when the request carried the Idempotency-Key the bot's client sends for `callerKey` (the
+ * bot's own key, e.g. `<interaction>:award`). v1 sends it as is; v2 derives one per method, path
+ * and acting user (CONTRACT-v2 §1.9), computed here with the client's own rule.
+ */
+export function sentWithKey(world: Pick<World, 'generation'>, request: RecordedRequest | undefined, callerKey: string): boolean {
+  if (request === undefined) return false;
+  const wire = WIRE_PROFILES[world.generation];
+  const path = request.path.startsWith(wire.apiPrefix) ? request.path.slice(wire.apiPrefix.length) : request.path;
+  return request.idempotencyKey === wire.idempotencyKey(callerKey, { method: request.method, path, actingUserId: request.onBehalfOf });
+}
+
+/** Requests the bot sent under its key `callerKey` (see sentWithKey). */
+export function requestsWithKey(world: Pick<World, 'generation' | 'valentina'>, callerKey: string): RecordedRequest[] {
+  return world.valentina.requests.filter((r) => sentWithKey(world, r, callerKey));
+}
+
+/**
+ * How a seeded user carries a member's Discord id: v1 the id alone (register/PATCH wrote it), v2
+ * a verified Discord profile (identify or an identity link wrote it), which users/lookup finds.
+ */
+export function discordIdentity(generation: FakeGeneration, discordId: string, username?: string): AddUserOptions {
+  return generation === 'v2'
+    ? { discord_profile: { id: discordId, username: username ?? null, global_name: username ?? null, discriminator: '0', verified: true } }
+    : { discord_id: discordId };
+}
+
+/** The acting user a request named: v1 `requesting_user_id` (body or query), v2 `On-Behalf-Of`. */
+export function actingUserOf(request: RecordedRequest): string | undefined {
+  if (request.onBehalfOf !== undefined) return request.onBehalfOf;
+  const body = request.body;
+  if (typeof body === 'object' && body !== null && 'requesting_user_id' in body) {
+    const value = (body as { requesting_user_id?: unknown }).requesting_user_id;
+    if (typeof value === 'string') return value;
+  }
+  return request.query.requesting_user_id;
+}
+
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const kind = storeKinds().find((k) => k.name === (opts.store ?? 'sqlite'));
   if (kind === undefined) throw new Error(`unknown store kind ${opts.store ?? ''}`);
   const created = await kind.create();
+  const generation = opts.generation ?? 'v1';
   // v2 identify asks the fake Discord who an OAuth access token belongs to.
-  const valentina = await startFakeValentina({ apiKey: API_KEY, verifyIdentity: (provider, token) => discord.oauth.identityCheck(provider, token), ...opts.valentina });
+  const valentina = await startFakeValentina({
+    apiKey: API_KEY,
+    version: generation,
+    caches: opts.caches ?? true,
+    verifyIdentity: (provider, token) => discord.oauth.identityCheck(provider, token),
+    ...opts.valentina,
+  });
   const discord = await startFakeDiscord({ token: TOKEN, applicationId: APPLICATION_ID });
 
   // --- Valentina: one company, one campaign, users of every role.
@@ -112,11 +192,16 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     unapproved: '300000000000000005',
     unlinked: '300000000000000006',
   };
-  const admin = state.addUser(company.id, { role: 'ADMIN', name_first: 'Ada', name_last: 'Admin', username: 'ada', email: 'ada@example.com', discord_id: discordIds.admin });
-  const storyteller = state.addUser(company.id, { role: 'STORYTELLER', name_first: 'Sam', name_last: 'Teller', username: 'sam', email: 'sam@example.com', discord_id: discordIds.storyteller });
-  const player = state.addUser(company.id, { role: 'PLAYER', name_first: 'Pia', name_last: 'Player', username: 'pia', email: 'pia@example.com', discord_id: discordIds.player });
-  const player2 = state.addUser(company.id, { role: 'PLAYER', name_first: 'Paul', name_last: 'Second', username: 'paul', email: 'paul@example.com', discord_id: discordIds.player2 });
-  const unapproved = state.addUser(company.id, { role: 'UNAPPROVED', name_first: 'Una', name_last: 'Waiting', username: 'una', email: 'una@example.com', discord_id: discordIds.unapproved });
+  // v1: the Discord id as register/PATCH wrote it. v2: a verified Discord profile, as identify writes it.
+  const discordOf = (key: keyof typeof discordIds, username: string, email: string) =>
+    generation === 'v2'
+      ? { discord_profile: { id: discordIds[key], username, global_name: username, discriminator: '0', email, verified: true } }
+      : { discord_id: discordIds[key] };
+  const admin = state.addUser(company.id, { role: 'ADMIN', name_first: 'Ada', name_last: 'Admin', username: 'ada', email: 'ada@example.com', ...discordOf('admin', 'ada', 'ada@example.com') });
+  const storyteller = state.addUser(company.id, { role: 'STORYTELLER', name_first: 'Sam', name_last: 'Teller', username: 'sam', email: 'sam@example.com', ...discordOf('storyteller', 'sam', 'sam@example.com') });
+  const player = state.addUser(company.id, { role: 'PLAYER', name_first: 'Pia', name_last: 'Player', username: 'pia', email: 'pia@example.com', ...discordOf('player', 'pia', 'pia@example.com') });
+  const player2 = state.addUser(company.id, { role: 'PLAYER', name_first: 'Paul', name_last: 'Second', username: 'paul', email: 'paul@example.com', ...discordOf('player2', 'paul', 'paul@example.com') });
+  const unapproved = state.addUser(company.id, { role: 'UNAPPROVED', name_first: 'Una', name_last: 'Waiting', username: 'una', email: 'una@example.com', ...discordOf('unapproved', 'una', 'una@example.com') });
 
   // --- Discord: a guild with text, approvals, audit and voice channels, and those members.
   const names: Record<keyof WorldMembers, string> = { admin: 'ada', storyteller: 'sam', player: 'pia', player2: 'paul', unapproved: 'una', unlinked: 'newcomer' };
@@ -179,6 +264,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const member = (key: keyof WorldMembers, userId: string | null): WorldMember => ({ discordId: discordIds[key], userId, name: names[key] });
   const children: ChildBot[] = [];
   const world: World = {
+    generation,
     discord,
     valentina,
     get bot() {

@@ -3,7 +3,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { COLORS } from '../../src/render/theme.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { dieValue } from '../fakes/valentina/index.js';
-import { startWorld, worldStores, type World } from './harness.js';
+import { sentWithKey, startWorld, worldGenerations, type World } from './harness.js';
 import { controls, customId, embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 
 /** A refusal: private, with an embed, and no public message left behind. */
@@ -26,15 +26,15 @@ function choicesOf(data: unknown): Array<{ name: string; value: string }> {
   return (data as { choices: Array<{ name: string; value: string }> }).choices;
 }
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`/quickroll on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`/quickroll, ${kind.label}`, () => {
     let world: World;
     /** Faces the fake's dice show next (d10); 7 when the script runs out. */
     let faces: number[] = [];
     const ids = { nadia: '', milo: '', mira: '', punch: '', shoot: '', paulShoot: '', stPunch: '' };
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name, valentina: { random: () => dieValue(faces.shift() ?? 7) } });
+      world = await startWorld({ generation: kind.generation, store: kind.name, valentina: { random: () => dieValue(faces.shift() ?? 7) } });
       const s = world.valentina.state;
       const pia = world.members.player.userId ?? '';
       const paul = world.members.player2.userId ?? '';
@@ -68,7 +68,8 @@ for (const kind of worldStores()) {
     const requestsDuring = async (work: () => Promise<unknown>) => {
       const before = world.valentina.requests.length;
       await work();
-      return world.valentina.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^\/api\/v1\/companies\/[0-9a-f]+\/users\/[0-9a-f]+/, 'U')}`);
+      // U = the acting user's routes: below the user on v1, at company level (user in On-Behalf-Of) on v2.
+      return world.valentina.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^\/api\/v1\/companies\/[0-9a-f-]+(\/users\/[0-9a-f-]+)?/, 'U')}`);
     };
 
     it('offers the invoker\'s quickrolls and characters by autocomplete, with no API call when warm', async () => {
@@ -99,7 +100,7 @@ for (const kind of worldStores()) {
       expect(controls(message).map((c) => c.label)).toEqual(['Re-roll']);
       expect(message.mentions ?? []).toEqual([]);
       const stored = world.valentina.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dicerolls/quickroll'));
-      expect(stored.at(-1)?.idempotencyKey).toBe(`${h.id}:roll`);
+      expect(sentWithKey(world, stored.at(-1), `${h.id}:roll`)).toBe(true);
       expect(stored.at(-1)?.body).toMatchObject({ quickroll_id: ids.punch, character_id: ids.nadia, difficulty: 6, comment: 'Hit the ghoul' });
     });
 

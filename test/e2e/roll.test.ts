@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import { COLORS } from '../../src/render/theme.js';
 import { dieValue } from '../fakes/valentina/index.js';
-import { startWorld, worldStores, type World } from './harness.js';
+import { sentWithKey, startWorld, worldGenerations, type World } from './harness.js';
 import { controls, customId, embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 import { privateFromTheStart } from './support/privacy.js';
 
@@ -10,15 +10,15 @@ function choicesOf(data: unknown): Array<{ name: string; value: string }> {
   return (data as { choices: Array<{ name: string; value: string }> }).choices;
 }
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`/roll on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`/roll, ${kind.label}`, () => {
     let world: World;
     /** Faces the fake's dice show next (d10), player dice first, then desperation dice; 7 when the script runs out. */
     let faces: number[] = [];
     const ids = { nadia: '', milo: '', mira: '' };
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name, valentina: { random: () => dieValue(faces.shift() ?? 7) } });
+      world = await startWorld({ generation: kind.generation, store: kind.name, valentina: { random: () => dieValue(faces.shift() ?? 7) } });
       const s = world.valentina.state;
       const pia = world.members.player.userId ?? '';
       const paul = world.members.player2.userId ?? '';
@@ -57,7 +57,7 @@ for (const kind of worldStores()) {
       expect(embedText(message)).toContain('Comment Leap the gap');
       expect(controls(message).map((c) => c.label)).toEqual(['Re-roll']);
       const stored = world.valentina.requests.filter((r) => r.method === 'POST' && /\/dicerolls$/.test(r.path)).at(-1);
-      expect(stored?.idempotencyKey).toBe(`${h.id}:roll`);
+      expect(sentWithKey(world, stored, `${h.id}:roll`)).toBe(true);
       expect(stored?.body).toMatchObject({ dice_size: 10, num_dice: 7, difficulty: 6, num_desperation_dice: 0, campaign_id: world.campaignId, comment: 'Leap the gap' });
       expect(rollsOf('player')).toHaveLength(before + 1);
 
@@ -140,7 +140,7 @@ for (const kind of worldStores()) {
       expect(embedText(message)).toContain('Campaign Blood and Smoke');
       expect(controls(message).map((c) => c.label)).toEqual(['Re-roll', 'Save as quickroll']);
       const stored = world.valentina.requests.filter((r) => r.method === 'POST' && /\/dicerolls$/.test(r.path)).at(-1);
-      expect(stored?.idempotencyKey).toBe(`${h.id}:roll`);
+      expect(sentWithKey(world, stored, `${h.id}:roll`)).toBe(true);
       expect(stored?.body).toMatchObject({ num_dice: 5, trait_ids: [traitId('Strength'), traitId('Brawl')], character_id: ids.nadia, campaign_id: world.campaignId });
 
       // Save as quickroll: a modal with the name prefilled, then the quickroll exists.

@@ -2,15 +2,15 @@ import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import { STATS_CHART } from '../../src/render/chart/stats-chart.js';
-import { startWorld, worldStores, type World } from './harness.js';
+import { startWorld, worldGenerations, type World } from './harness.js';
 import { embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`/stats on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`/stats, ${kind.label}`, () => {
     let world: World;
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name });
+      world = await startWorld({ generation: kind.generation, store: kind.name });
       const s = world.valentina.state;
       const pia = world.members.player.userId ?? '';
       const sam = world.members.storyteller.userId ?? '';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
-import { startWorld, worldStores, type World } from './harness.js';
+import { actingUserOf, sentWithKey, startWorld, worldGenerations, type World } from './harness.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { EPHEMERAL, controls, customId, embedText, finalAnswer } from './support/replies.js';
 
@@ -12,13 +12,13 @@ async function whispered(handle: InteractionHandle): Promise<APIMessage> {
   return message;
 }
 
-for (const kind of worldStores()) {
-  describe.skipIf(kind.skip !== false)(`user administration on ${kind.name}`, () => {
+for (const kind of worldGenerations()) {
+  describe.skipIf(kind.skip !== false)(`user administration, ${kind.label}`, () => {
     let world: World;
     let stranger: string;
 
     beforeAll(async () => {
-      world = await startWorld({ store: kind.name });
+      world = await startWorld({ generation: kind.generation, store: kind.name });
       stranger = '300000000000000081';
       world.discord.addUser({ id: stranger, username: 'stranger', globalName: 'stranger' });
       world.discord.addMember(world.guildId, stranger, {});
@@ -75,7 +75,8 @@ for (const kind of worldStores()) {
       expect(embedText(players)).toMatch(/Page 1 of 2 · 14 users/);
       const next = world.discord.button(customId(players, 'Next ▶'), { user: admin(), message: players.id });
       await next.waitFor(() => embedText(world.discord.message(players.id)).includes('Page 2 of 2'));
-      expect(embedText(world.discord.message(players.id))).toContain('Extra Player11');
+      // v1 lists users in creation order, v2 by username (CONTRACT-v2 §1.6).
+      expect(embedText(world.discord.message(players.id))).toContain(kind.generation === 'v2' ? 'Pia Player' : 'Extra Player11');
       const foreign = world.discord.button(customId(world.discord.message(players.id), '◀ Prev'), { user: world.members.storyteller.discordId, message: players.id });
       expect(JSON.stringify((await foreign.response()).data)).toContain('Not yours');
     });
@@ -113,12 +114,22 @@ for (const kind of worldStores()) {
       const submit = world.discord.modalSubmit(customIdOf, { username: 'nadia', email: 'nadia@example.com', name_first: 'Nadia', name_last: 'Novak' }, ctx('admin'));
       const answer = await finalAnswer(submit);
       expect(embedText(answer)).toContain('Created: Nadia Novak (nadia)');
-      expect(embedText(answer)).toContain(`Linked to <@${newcomer}>`);
       const posts = world.valentina.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/users'));
       expect(posts).toHaveLength(1);
-      expect(posts[0]?.body).toMatchObject({ role: 'STORYTELLER', requesting_user_id: world.members.admin.userId, discord_profile: { id: newcomer } });
-      expect(posts[0]?.idempotencyKey).toBe(`${submit.id}:user-create`);
-      expect(embedText(await finalAnswer(world.discord.slash('whoami', as(newcomer))))).toContain('Nadia Novak');
+      expect(actingUserOf(posts[0]!)).toBe(world.members.admin.userId);
+      expect(sentWithKey(world, posts[0], `${submit.id}:user-create`)).toBe(true);
+      if (kind.generation === 'v1') {
+        expect(embedText(answer)).toContain(`Linked to <@${newcomer}>`);
+        expect(posts[0]?.body).toMatchObject({ role: 'STORYTELLER', discord_profile: { id: newcomer } });
+        expect(embedText(await finalAnswer(world.discord.slash('whoami', as(newcomer))))).toContain('Nadia Novak');
+      } else {
+        // v2 profiles are written only by the person's own sign-in: the answer says so, and no profile is sent.
+        expect(embedText(answer)).toContain(`<@${newcomer}> is not linked yet`);
+        expect(embedText(answer)).toContain('verified Discord email of nadia@example.com');
+        expect(posts[0]?.body).toMatchObject({ role: 'STORYTELLER' });
+        expect(posts[0]?.body).not.toHaveProperty('discord_profile');
+        expect(embedText(await finalAnswer(world.discord.slash('whoami', as(newcomer))))).toContain('/register');
+      }
     });
 
     it('updates role, names and email, checking the input first', async () => {
@@ -137,8 +148,10 @@ for (const kind of worldStores()) {
       const stored = world.valentina.state.getUser(target);
       expect(stored).toMatchObject({ role: 'STORYTELLER', name_last: 'Promoted', email: 'paul.p@example.com' });
       const patch = world.valentina.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/users/${target}`));
-      expect(patch?.body).toEqual({ requesting_user_id: world.members.admin.userId, role: 'STORYTELLER', name_last: 'Promoted', email: 'paul.p@example.com' });
-      expect(patch?.idempotencyKey).toBe(`${h.id}:user-update`);
+      expect(patch?.body).toMatchObject({ role: 'STORYTELLER', name_last: 'Promoted', email: 'paul.p@example.com' });
+      expect(Object.keys(patch?.body ?? {})).toHaveLength(kind.generation === 'v1' ? 4 : 3);
+      expect(actingUserOf(patch!)).toBe(world.members.admin.userId);
+      expect(sentWithKey(world, patch, `${h.id}:user-update`)).toBe(true);
       // The stored link's role is refreshed at once: the next permission check already sees a Storyteller.
       expect(embedText(await finalAnswer(user('list', world.members.player2.discordId)))).toContain('you are Storyteller');
     });
@@ -152,7 +165,10 @@ for (const kind of worldStores()) {
     });
 
     it('deletes after a confirm, only for the admin who asked; Cancel changes nothing', async () => {
-      const doomed = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Del', name_last: 'Etable', username: 'del', email: 'del@example.com', discord_id: '300000000000000083' });
+      const doomed = world.valentina.state.addUser(world.companyId, {
+        role: 'PLAYER', name_first: 'Del', name_last: 'Etable', username: 'del', email: 'del@example.com',
+        ...(kind.generation === 'v2' ? { discord_profile: { id: '300000000000000083', username: 'del', verified: true } } : { discord_id: '300000000000000083' }),
+      });
       const cancelPrompt = await finalAnswer(user('delete', admin(), { user: doomed.id }));
       world.discord.button(customId(cancelPrompt, 'Cancel'), { user: admin(), message: cancelPrompt.id });
       await world.discord.waitFor(() => embedText(world.discord.message(cancelPrompt.id)).includes('Nothing was deleted'));
@@ -173,7 +189,7 @@ for (const kind of worldStores()) {
       // A concurrent second press may reach the API too, but only one DELETE can succeed (the user is archived).
       const deletes = world.valentina.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/users/${doomed.id}`) && r.status === 204);
       expect(deletes).toHaveLength(1);
-      expect(deletes[0]?.query).toEqual({ requesting_user_id: world.members.admin.userId });
+      expect(actingUserOf(deletes[0]!)).toBe(world.members.admin.userId);
       const late = await Promise.any([whispered(first), whispered(second)]);
       expect(embedText(late)).toContain('already deleted');
       expect(await world.store.memberLinks.get(world.companyId, '300000000000000083')).toBeNull();

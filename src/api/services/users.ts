@@ -241,17 +241,8 @@ export class UsersService extends ApiResource {
    * experience once on that error path and fills `currentXp` in; if that read fails, the
    * server's error is thrown as it came.
    */
-  async removeXp(userId: string, campaignId: string, amount: number, requestingUserId: string, options?: WriteOptions): Promise<CampaignExperience> {
-    try {
-      return await this.#experience('experience.removeXp', userId, campaignId, amount, requestingUserId, options);
-    } catch (err: unknown) {
-      if (!(err instanceof ValidationError) || err.currentXp !== undefined || !NOT_ENOUGH_XP.test(err.detail ?? '')) throw err;
-      const current = await this.getExperience(userId, campaignId).then(
-        (exp) => exp.xp_current,
-        () => undefined,
-      );
-      throw current === undefined ? err : withXpAmounts(err, current, amount);
-    }
+  removeXp(userId: string, campaignId: string, amount: number, requestingUserId: string, options?: WriteOptions): Promise<CampaignExperience> {
+    return this.#experience('experience.removeXp', userId, campaignId, amount, requestingUserId, options);
   }
 
   /** Each cool point also adds 10 XP to current and total XP (server constant). */
@@ -500,11 +491,30 @@ export class UsersService extends ApiResource {
       amount: this.validate.amount('amount', amount),
       campaign_id: this.validate.id('campaignId', campaignId),
     };
-    return this.#write('POST', `${target}${XP_PATHS[operation]}`, operation, requestingUserId, fields, options, CampaignExperienceSchema);
+    const write = this.#write('POST', `${target}${XP_PATHS[operation]}`, operation, requestingUserId, fields, options, CampaignExperienceSchema);
+    if (operation !== 'experience.removeXp' || this.wire.notEnoughXpCarriesBalance) return write;
+    return write.catch(async (err: unknown) => {
+      throw await this.#withBalance(err, userId, fields.campaign_id, fields.amount);
+    });
+  }
+
+  /**
+   * v2's not-enough-XP 400 lacks `current_xp`/`required_xp` (CONTRACT-v2 §5): read the balance so the
+   * error says as much as v1's. A failed read leaves the error as it was.
+   */
+  async #withBalance(err: unknown, userId: string, campaignId: string, amount: number): Promise<unknown> {
+    if (!(err instanceof ValidationError) || err.currentXp !== undefined || !NOT_ENOUGH_XP.test(err.detail ?? '')) return err;
+    let current: number;
+    try {
+      current = (await this.getExperience(userId, campaignId)).xp_current;
+    } catch {
+      return err;
+    }
+    return withXpAmounts(err, current, amount);
   }
 }
 
-/** The not-enough-XP refusal, worded the same on both generations. */
+/** The service rule's sentence on both generations (CONTRACT §5, CONTRACT-v2 §5). */
 const NOT_ENOUGH_XP = /does not have enough XP/i;
 
 const PROFILE_MEMBERS = ['discord_profile', 'google_profile', 'github_profile'] as const;

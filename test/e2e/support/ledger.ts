@@ -4,7 +4,7 @@
  * once; a FAILED one must not be there at all; nothing may stay PENDING.
  */
 import type { AwardEntry } from '../../../src/store/types.js';
-import type { World } from '../harness.js';
+import { discordIdentity, sentWithKey, type World } from '../harness.js';
 
 export interface ExtraMember {
   discordId: string;
@@ -17,7 +17,7 @@ export function addLinkedMembers(world: World, count: number, opts: { prefix: st
   return Array.from({ length: count }, (_, i) => {
     const discordId = `${opts.idBase}${String(i).padStart(3, '0')}`;
     const name = `${opts.prefix}${i}`;
-    const user = world.valentina.state.addUser(world.companyId, { role: opts.role ?? 'PLAYER', username: name, name_first: name, name_last: 'Extra', email: `${name}@example.com`, discord_id: discordId });
+    const user = world.valentina.state.addUser(world.companyId, { role: opts.role ?? 'PLAYER', username: name, name_first: name, name_last: 'Extra', email: `${name}@example.com`, ...discordIdentity(world.generation, discordId, name) });
     world.discord.addUser({ id: discordId, username: name, globalName: name });
     world.discord.addMember(world.guildId, discordId, { permissions: '2150747136' });
     return { discordId, userId: user.id, name };
@@ -65,7 +65,7 @@ export async function journalProblems(world: World, baseline: ReadonlyMap<string
       b.coolPoints += e.amount;
     }
     expected.set(e.targetUserId, b);
-    const confirmed = world.valentina.requests.some((r) => r.idempotencyKey === e.key && r.status >= 200 && r.status < 300);
+    const confirmed = world.valentina.requests.some((r) => sentWithKey(world, r, e.key) && r.status >= 200 && r.status < 300);
     if (!confirmed) problems.push(`entry #${e.id} (${e.key}) is ${e.status} but the API never confirmed its key`);
   }
   const now = balances(world);

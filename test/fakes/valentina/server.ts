@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -237,12 +238,12 @@ export class FakeServer {
     return { status, headers: { 'Content-Type': contentType }, text: JSON.stringify(body) };
   }
 
-  /** `req_` + 22 URL-safe characters (CONTRACT-v2 §1.10). */
+  /**
+   * `req_` + 22 URL-safe characters (CONTRACT-v2 §1.10). From crypto, not the dice source: a test
+   * scripting the dice must get every scripted face on its dice.
+   */
   private requestId(): string {
-    let out = 'req_';
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    for (let i = 0; i < 22; i++) out += alphabet[Math.floor(this.deps.random() * 64) % 64] ?? 'A';
-    return out;
+    return `req_${randomBytes(17).toString('base64url').slice(0, 22)}`;
   }
 
   private async process(input: {
