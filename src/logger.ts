@@ -24,6 +24,12 @@ const REDACT_PATHS = [
   '*.headers["x-api-key"]',
   'config.discordToken',
   'config.valentinaApiKey',
+  // Sign in with Discord: nothing logs these; the paths catch a mistake.
+  'access_token',
+  '*.access_token',
+  'accessToken',
+  '*.accessToken',
+  'config.signIn.clientSecret',
 ];
 
 /**
