@@ -128,6 +128,10 @@ interface RunFigures {
   fastComplete?: CompleteResult;
   /** The bot process's own event-loop delay during the 200/s run. */
   fastChildLoop?: Probe['loopDelay'];
+  /** CPU time (user + system) of the bot process per interaction, from dispatch of the first to the last answer. */
+  slowCpuMs?: number;
+  fastCpuMs?: number;
+  sustainCpuMs?: number;
   steps?: ThroughputStep[];
   sustain?: LoadResult;
   sustainComplete?: CompleteResult;
@@ -159,7 +163,8 @@ async function withChild<T>(kind: BotKind, bench: BenchWorld, figures: RunFigure
 
 function describeLoad(label: string, r: LoadResult, c?: CompleteResult): string {
   const kinds = [...r.perKind.entries()].map(([k, v]) => `${k} ${v.length}`).join(', ');
-  const complete = c === undefined ? '' : `; complete p50 ${ms(c.p50)} p99 ${ms(c.p99)} max ${ms(c.max)}, unfinished ${c.unfinished}`;
+  const byKind = c === undefined || c.unfinished === 0 ? '' : ` (${[...c.unfinishedByKind.entries()].map(([k, n]) => `${k} ${n}`).join(', ')})`;
+  const complete = c === undefined ? '' : `; complete p50 ${ms(c.p50)} p99 ${ms(c.p99)} max ${ms(c.max)}, unfinished ${c.unfinished}${byKind}`;
   return `${label}: ${r.outcomes.length} interactions in ${(r.spanMs / 1000).toFixed(1)} s (${kinds}); ack p50 ${ms(r.p50, 1)}, p99 ${ms(r.p99, 1)}, max ${ms(r.max, 1)}, misses ${r.misses}${complete}; dispatch lag max ${ms(r.maxDispatchLagMs, 1)}, parent loop delay p99 ${ms(r.parentLoopDelayP99Ms, 1)} max ${ms(r.parentLoopDelayMaxMs, 1)}`;
 }
 
@@ -170,12 +175,13 @@ function highestClean(steps: readonly ThroughputStep[] | undefined): ThroughputS
 }
 
 /** A latency run, then the wait for its last answers (edits may queue behind the REST limiter). */
-async function runWithAnswers(child: BenchChild, mix: Mix, opts: { ratePerSec: number; count: number; waitMs: number }): Promise<{ result: LoadResult; complete: CompleteResult; childLoop: Probe['loopDelay'] }> {
-  await child.probe({ resetLoopDelay: true });
+async function runWithAnswers(child: BenchChild, mix: Mix, opts: { ratePerSec: number; count: number; waitMs: number }): Promise<{ result: LoadResult; complete: CompleteResult; childLoop: Probe['loopDelay']; cpuMsPer: number }> {
+  const before = await child.probe({ resetLoopDelay: true });
   const result = await latencyRun(mix, opts);
   const childLoop = (await child.probe()).loopDelay;
   await child.drain(opts.waitMs);
-  return { result, complete: completeAnswers(result), childLoop };
+  const after = await child.probe();
+  return { result, complete: completeAnswers(result), childLoop, cpuMsPer: (after.cpuMs - before.cpuMs) / result.outcomes.length };
 }
 
 async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mix, full: boolean, big: BigGuild | undefined, figures: Record<BotKind, RunFigures>): Promise<void> {
@@ -190,11 +196,14 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
         const slow = await runWithAnswers(child, mix, { ratePerSec: 1, count: opts.slowCount, waitMs: opts.completeWaitMs });
         f.slow = slow.result;
         f.slowComplete = slow.complete;
+        f.slowCpuMs = slow.cpuMsPer;
         progress(describeLoad(`${tag} 1/s`, slow.result, slow.complete));
         const fast = await runWithAnswers(child, mix, { ratePerSec: opts.fastRate, count: opts.fastCount, waitMs: opts.completeWaitMs });
         f.fast = fast.result;
         f.fastComplete = fast.complete;
         f.fastChildLoop = fast.childLoop;
+        f.fastCpuMs = fast.cpuMsPer;
+        progress(`${tag} CPU per interaction: ${slow.cpuMsPer.toFixed(2)} ms at 1/s, ${fast.cpuMsPer.toFixed(2)} ms at ${opts.fastRate}/s`);
         progress(`${describeLoad(`${tag} ${opts.fastRate}/s`, fast.result, fast.complete)}; child loop delay p99 ${ms(fast.childLoop.p99, 1)} max ${ms(fast.childLoop.max, 1)}`);
       });
     }
@@ -212,10 +221,11 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
     if (opts.only.has('sustain')) {
       await withChild(kind, bench, f, async (child) => {
         await warmUp(bench, child, mix);
-        await child.probe({ resetLoopDelay: true });
+        const before = await child.probe({ resetLoopDelay: true });
         const result = await openLoop({ ratePerSec: opts.sustainRate, count: Math.round(opts.sustainRate * opts.sustainSeconds), next: (i) => mix.shot(i) });
         f.sustainChildLoop = (await child.probe()).loopDelay;
         await child.drain(opts.completeWaitMs);
+        f.sustainCpuMs = ((await child.probe()).cpuMs - before.cpuMs) / result.outcomes.length;
         f.sustain = result;
         f.sustainComplete = completeAnswers(result);
         progress(`${describeLoad(`${tag} sustained ${opts.sustainRate}/s`, result, f.sustainComplete)}; child loop delay p99 ${ms(f.sustainChildLoop.p99, 1)} max ${ms(f.sustainChildLoop.max, 1)}`);
@@ -230,7 +240,8 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
         // A moment idle first: V8 hands unused heap pages back only after a busy spell ends.
         await new Promise((resolve) => setTimeout(resolve, 3_000));
         f.memoryAfter = await child.probe({ gc: true });
-        const p = (x: Probe): string => `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} ext ${mib(x.external)}`;
+        const p = (x: Probe): string =>
+          `RSS ${mib(x.rss)} heap ${mib(x.heapUsed)}/${mib(x.heapTotal)} [${Object.entries(x.spaces).filter(([, v]) => v > 1024 * 1024).map(([k, v]) => `${k.replace('_space', '')} ${mib(v)}`).join(', ')}] ext ${mib(x.external)}`;
         progress(
           `${tag} memory: READY ${p(child.atReady)}; after ${f.memoryRun.outcomes.length}: ${p(f.memoryAfter)}; ` +
             `cached users ${f.memoryAfter.cachedUsers}, members ${f.memoryAfter.cachedMembers}; misses ${f.memoryRun.misses}`,
@@ -309,6 +320,7 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
     const ratios = runs.map((_, i) => {
       const o = ours[i] ?? Number.NaN;
       const b = bare[i] ?? Number.NaN;
+      // One side unanswered: no ratio (the table shows which).
       return Number.isFinite(o) && Number.isFinite(b) && b > 0 ? o / b : Number.NaN;
     });
     const r = median(ratios);
@@ -343,6 +355,9 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
   if (opts.only.has('latency')) {
     latencySection(`1/s (${opts.slowCount})`, (f) => f.slow, (f) => f.slowComplete);
     latencySection(`${opts.fastRate}/s (${opts.fastCount})`, (f) => f.fast, (f) => f.fastComplete, { max: 2, text: '≤ 2× bare' });
+    rows.push(section('CPU time of the bot process per interaction (user + system; robust to a shared machine)'));
+    figureRow('at 1/s', (f) => f.slowCpuMs, (v) => ms(v, 2));
+    figureRow(`at ${opts.fastRate}/s`, (f) => f.fastCpuMs, (v) => ms(v, 2));
     rows.push(section(`Event-loop delay during the ${opts.fastRate}/s run`));
     plain('load generator + fakes, p99', (f) => f.fast?.parentLoopDelayP99Ms, ms1);
     plain('load generator + fakes, max', (f) => f.fast?.parentLoopDelayMaxMs, ms1);
@@ -377,6 +392,7 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
     plain('achieved dispatch rate, /s', (f) => (f.sustain === undefined ? undefined : f.sustain.outcomes.length / (f.sustain.spanMs / 1000)), count);
     figureRow('ack p99', (f) => f.sustain?.p99, ms1);
     figureRow('complete answer p99', (f) => f.sustainComplete?.p99, ms);
+    figureRow('CPU per interaction', (f) => f.sustainCpuMs, (v) => ms(v, 2));
     plain('load generator + fakes loop delay p99', (f) => f.sustain?.parentLoopDelayP99Ms, ms1);
     plain('bot process loop delay p99', (f) => f.sustainChildLoop?.p99, ms1);
   }
@@ -424,7 +440,7 @@ function report(opts: Options, mix: Mix, runs: ReadonlyArray<Record<BotKind, Run
   out.push('');
   out.push('Notes:');
   out.push('- bot and bare are medians over runs; ratio is the median of the per-run ratios, spread their range. Acknowledgement: INTERACTION_CREATE sent → first callback accepted by the fake Discord (its whole-ms record refined with performance.now()). Complete answer: INTERACTION_CREATE sent → the latest reply, edit or follow-up the member saw, from the fake\'s whole-ms record, read once the bot drained.');
-  out.push('- Both bots defer a command, make one Valentina call at the fake\'s latency, then edit; both answer autocomplete at once. The bare bot\'s edits go through stock @discordjs/rest, whose 50/s global limit queues them above ~50 commands/s.');
+  out.push('- Both bots defer a command, make one Valentina call at the fake\'s latency, then edit; both answer autocomplete at once. The bare bot\'s edits go through stock @discordjs/rest, whose 50/s global limit queues them above ~50 commands/s. An interaction still unanswered when read counts as infinitely late ("unanswered"), so percentiles never skip the slowest.');
   const last = runs[runs.length - 1];
   if (last !== undefined) {
     for (const [label, o, b] of [['1/s', last.bot.slow, last.bare.slow], [`${opts.fastRate}/s`, last.bot.fast, last.bare.fast]] as const) {

@@ -133,6 +133,8 @@ const EnvSchema = z.object({
   HTTP_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number from 1 to 65535').transform(Number).refine((n) => n <= 65_535, 'must be a port number from 1 to 65535').optional()),
   HTTP_HOST: optionalString.pipe(z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be an IP address or host name, like 127.0.0.1 or 0.0.0.0').optional()),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters (use a long random value)').optional()),
+  PUBLIC_URL: z.union([z.literal('').transform(() => undefined), httpUrl]).optional(),
+  DISCORD_CLIENT_SECRET: optionalString.pipe(z.string().min(16, 'must be the OAuth2 client secret from the developer portal').optional()),
 });
 
 export interface Config {
@@ -178,6 +180,12 @@ export interface Config {
   readonly http: { readonly port: number; readonly host: string } | undefined;
   /** Bearer token /metrics requires when set. */
   readonly metricsToken: string | undefined;
+  /**
+   * "Sign in with Discord" (v2 registration and linking); on only when PUBLIC_URL is set.
+   * `publicUrl` is the base people's browsers reach the listener at (the callback is
+   * `<publicUrl>/oauth/discord/callback`); `clientSecret` is the application's OAuth2 secret.
+   */
+  readonly signIn: { readonly publicUrl: string; readonly clientSecret: string } | undefined;
 }
 
 /** One readable error listing every problem; it names variables, never their values. */
@@ -201,6 +209,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const e = parsed.data;
   if (e.SHARD_IDS.some((id) => id >= e.SHARD_COUNT)) {
     throw new ConfigError(['SHARD_IDS must each be smaller than SHARD_COUNT']);
+  }
+  if (e.PUBLIC_URL !== undefined) {
+    const missing = [
+      ...(e.HTTP_PORT === undefined ? ['HTTP_PORT is required when PUBLIC_URL is set (the sign-in callback is served by the HTTP listener)'] : []),
+      ...(e.DISCORD_CLIENT_SECRET === undefined ? ['DISCORD_CLIENT_SECRET is required when PUBLIC_URL is set (OAuth2 tab of the developer portal)'] : []),
+    ];
+    if (missing.length > 0) throw new ConfigError(missing);
   }
   return Object.freeze({
     discordToken: e.DISCORD_TOKEN,
@@ -234,6 +249,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     // it. The Docker image sets 0.0.0.0, where the container network decides who gets in.
     http: e.HTTP_PORT === undefined ? undefined : Object.freeze({ port: e.HTTP_PORT, host: e.HTTP_HOST ?? '127.0.0.1' }),
     metricsToken: e.METRICS_TOKEN,
+    signIn:
+      e.PUBLIC_URL === undefined || e.DISCORD_CLIENT_SECRET === undefined
+        ? undefined
+        : Object.freeze({ publicUrl: e.PUBLIC_URL, clientSecret: e.DISCORD_CLIENT_SECRET }),
   });
 }
 
@@ -249,5 +268,5 @@ function guildCompanyMap(pairs: ReadonlyArray<{ guildId: string; companyId: stri
 
 /** The values that must never reach a log line or a reply. */
 export function secretsOf(config: Config): string[] {
-  return [config.discordToken, config.valentinaApiKey, config.metricsToken ?? ''].filter((s) => s.length >= 6);
+  return [config.discordToken, config.valentinaApiKey, config.metricsToken ?? '', config.signIn?.clientSecret ?? ''].filter((s) => s.length >= 6);
 }

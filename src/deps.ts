@@ -15,6 +15,7 @@ import type { InteractionTelemetry } from './discord/interaction-telemetry.js';
 import type { StatusBoard } from './domain/status-board.js';
 import type { CampaignDefaults } from './domain/campaign-defaults.js';
 import type { CommandMentions } from './discord/command-mentions.js';
+import type { SignInService } from './domain/sign-in/sign-in-service.js';
 
 /** Told when a member registered through the bot (the approvals feature posts a card). */
 export type RegisteredHook = (event: { guildId: string; companyId: string; user: User; discordUserId: string }) => Promise<void>;
@@ -56,4 +57,6 @@ export interface Deps {
   telemetry?: InteractionTelemetry;
   /** What /setup status reports: start time, the last award recovery, API latency. */
   status?: StatusBoard;
+  /** "Sign in with Discord" (v2 /register and /link); absent unless PUBLIC_URL is set. */
+  signIn?: SignInService;
 }

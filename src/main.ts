@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Events, Status, type Client } from 'discord.js';
 import { ValentinaClient } from './api/index.js';
+import { createPooledFetch } from './api/pooled-fetch.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStore } from './store/index.js';
@@ -34,6 +35,10 @@ import { HttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
 import { Readiness } from './http/readiness.js';
 import { opsRoutes } from './http/ops-routes.js';
+import { SignInService } from './domain/sign-in/sign-in-service.js';
+import { DiscordOAuth } from './domain/sign-in/discord-oauth.js';
+import { SIGN_IN_CALLBACK_PATH, signInRoute } from './http/sign-in-route.js';
+import { signInAuditPoster } from './discord/sign-in-audit.js';
 
 export interface BotHandle {
   config: Config;
@@ -60,12 +65,15 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store = await createStore(config.databaseUrl, { dataDir: config.dataDir, logger: log.child({ module: 'store' }) });
   const clock = { now: () => Date.now() };
+  // A bounded connection pool (VALENTINA_MAX_CONNECTIONS) unless a test brings its own fetch.
+  const pooled = opts.fetch === undefined ? createPooledFetch() : undefined;
   const liveness = new ApiLiveness(clock.now);
+  const version = readBotVersion();
   // Read at scrape time only, once the client below exists.
   const metrics =
     config.http === undefined
       ? undefined
-      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client) }, clock.now);
+      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client), version }, clock.now);
   // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
   const api = await ValentinaClient.connect({
     observer: {
@@ -79,8 +87,9 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     apiVersion: config.valentinaApiVersion,
     timeoutMs: config.apiTimeoutMs,
     logger: log.child({ module: 'api' }),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : pooled ? { fetch: pooled.fetch } : {}),
   }).catch(async (err: unknown) => {
+    await pooled?.close();
     await store.close();
     throw err;
   });
@@ -106,10 +115,10 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       resendGapMs: config.awards.resendGapMs,
       delaysMs: config.awards.settleDelaysMs,
     }),
-    status: new StatusBoard({ version: readBotVersion(), startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
+    status: new StatusBoard({ version, startedAt: clock.now(), apiLiveness: liveness, now: clock.now }),
     ...(metrics === undefined ? {} : { telemetry: metrics.interactions }),
     campaignDefaults: new CampaignDefaults(store.categoryCampaigns, clock.now),
-    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' })),
+    commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' }), config.devGuildId),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds, applicationId: config.discordApplicationId });
   const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
@@ -119,6 +128,24 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
   // Discord ids on two approved users are told to the admins of the guilds bound to the company.
   deps.identity.onConflict(identityConflictPoster(client, deps));
+  if (config.signIn !== undefined) {
+    deps.signIn = new SignInService({
+      api,
+      identity: deps.identity,
+      directory: deps.directory,
+      states: store.signInStates,
+      oauth: new DiscordOAuth({
+        clientId: config.discordApplicationId,
+        clientSecret: config.signIn.clientSecret,
+        redirectUri: `${config.signIn.publicUrl}${SIGN_IN_CALLBACK_PATH}`,
+        apiUrl: config.discordApiUrl,
+      }),
+      clientSecret: config.signIn.clientSecret,
+      clock,
+      log: log.child({ module: 'sign-in' }),
+    });
+    deps.signIn.listen({ registered: deps.onRegistered, adminLinked: signInAuditPoster(client, deps) });
+  }
   const router = createRouter(commandModules, deps);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
@@ -161,7 +188,15 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       },
     });
     for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
-    await http.listen();
+    if (deps.signIn !== undefined) http.route(signInRoute(deps.signIn));
+    try {
+      await http.listen();
+    } catch (err) {
+      // A port in use: fail start-up cleanly rather than run without the health endpoints asked for.
+      await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'store', () => store.close());
+      throw err;
+    }
   }
 
   let stopping: Promise<void> | undefined;
@@ -183,6 +218,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       await stopStep(log, 'http listener', async () => http?.close());
       await stopStep(log, 'discord client', () => client.destroy());
       await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'Valentina connections', async () => pooled?.close());
       await stopStep(log, 'store', () => store.close());
       log.info('stopped');
     })();

@@ -13,7 +13,8 @@ export type BotKind = 'bot' | 'bare';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The compiled entries (`tsc -p tsconfig.bench.json`: the production build plus these two), run with plain node. */
 const ENTRIES: Record<BotKind, string> = {
-  bot: join(REPO_ROOT, 'dist/bench/bot/bot-child.js'),
+  // BENCH_BOT_DIST=<dir>: the bot from another compiled tree (an older commit's dist/), for before/after pairs.
+  bot: join(process.env.BENCH_BOT_DIST ?? join(REPO_ROOT, 'dist'), 'bench/bot/bot-child.js'),
   bare: join(REPO_ROOT, 'dist/bench/baseline/bare-child.js'),
 };
 /** As the Dockerfile runs the bot (NODE_OPTIONS=--enable-source-maps), plus --expose-gc for the probes. */

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { z } from 'zod';
 
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -29,6 +29,8 @@ export const ProbeSchema = z.object({
   cpuMs: z.number(),
   /** The child's event-loop delay since the last reset (ms): what held its loop, whoever it was. */
   loopDelay: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+  /** V8 heap spaces: committed size by space name (where heapTotal sits). */
+  spaces: z.record(z.string(), z.number()),
 });
 export type Probe = z.infer<typeof ProbeSchema>;
 
@@ -73,6 +75,7 @@ function takeProbe(self: ChildSelf, gc: boolean, resetLoopDelay = false): Probe 
       const cpu = process.cpuUsage();
       return (cpu.user + cpu.system) / 1000;
     })(),
+    spaces: Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_size])),
     loopDelay: (() => {
       const figures = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
       if (resetLoopDelay) loopDelay.reset();

@@ -131,13 +131,18 @@ export async function openLoop(opts: { ratePerSec: number; count: number; next: 
 }
 
 export interface CompleteResult {
-  /** Injection (INTERACTION_CREATE sent) → the latest change to the answer the member saw, per answered interaction (ms). */
+  /**
+   * Injection (INTERACTION_CREATE sent) → the latest change to the answer the member saw (ms), per
+   * interaction; Infinity for one still unanswered, so percentiles never skip the slowest.
+   */
   latencies: number[];
   p50: number;
   p99: number;
   max: number;
   /** Interactions with no visible answer (only a defer, or nothing) when read. */
   unfinished: number;
+  /** The same, by kind of the mix. */
+  unfinishedByKind: Map<string, number>;
 }
 
 /**
@@ -147,10 +152,14 @@ export interface CompleteResult {
 export function completeAnswers(result: LoadResult): CompleteResult {
   const latencies: number[] = [];
   let unfinished = 0;
+  const unfinishedByKind = new Map<string, number>();
   for (const o of result.outcomes) {
     const at = o.handle.answeredAt;
-    if (at === undefined || Number.isNaN(o.handle.dispatchedAt)) unfinished += 1;
-    else latencies.push(at - o.handle.dispatchedAt);
+    if (at === undefined || Number.isNaN(o.handle.dispatchedAt)) {
+      unfinished += 1;
+      unfinishedByKind.set(o.kind, (unfinishedByKind.get(o.kind) ?? 0) + 1);
+      latencies.push(Number.POSITIVE_INFINITY);
+    } else latencies.push(at - o.handle.dispatchedAt);
   }
-  return { latencies, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: maxOf(latencies), unfinished };
+  return { latencies, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: maxOf(latencies), unfinished, unfinishedByKind };
 }

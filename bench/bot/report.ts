@@ -22,7 +22,7 @@ export function maxOf(values: readonly number[]): number {
 }
 
 export const mib = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : 'n/a');
-export const ms = (value: number, digits = 0): string => (Number.isFinite(value) ? `${value.toFixed(digits)} ms` : 'n/a');
+export const ms = (value: number, digits = 0): string => (value === Number.POSITIVE_INFINITY ? 'unanswered' : Number.isFinite(value) ? `${value.toFixed(digits)} ms` : 'n/a');
 export const count = (value: number): string => (Number.isFinite(value) ? String(Math.round(value)) : 'n/a');
 
 /** `ours / bare`, printed as `1.23×`; '—' when either side is missing or the baseline is 0. */
@@ -31,9 +31,9 @@ export function ratio(ours: number, bare: number): string {
   return `${(ours / bare).toFixed(2)}×`;
 }
 
-/** Median of the finite values (NaN for none). */
+/** Median of the values, Infinity included (NaN, a figure not measured, left out; NaN for none). */
 export function median(values: readonly number[]): number {
-  const finite = values.filter((v) => Number.isFinite(v));
+  const finite = values.filter((v) => !Number.isNaN(v));
   if (finite.length === 0) return Number.NaN;
   const sorted = [...finite].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

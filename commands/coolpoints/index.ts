@@ -47,5 +47,5 @@ export const coolpoints: CommandModule = {
     'coolpoints award#campaign': campaignAutocomplete,
     'coolpoints scene#campaign': campaignAutocomplete,
   },
-  help: { audience: 'storyteller', example: '/coolpoints award member:@Pia reason:Great scene' },
+  help: { audience: 'awarder', example: '/coolpoints award member:@Pia reason:Great scene' },
 };

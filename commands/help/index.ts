@@ -13,6 +13,8 @@ import { closestNames } from '../../src/domain/characters.js';
 import { matchChoices } from '../../src/domain/directory.js';
 import { NoCompanyError, NotFoundInputError } from '../../src/domain/errors.js';
 import { AUDIENCE_TEXT, mayUse, readerLine, type HelpReader } from '../../src/domain/help.js';
+import { xpRuleFor } from '../../src/domain/awards/award-context.js';
+import { mayAwardSomeone } from '../../src/domain/xp-policy.js';
 import { renderCommandHelp, renderHelpOverview, type HelpEntry, type HelpSection } from '../../src/render/help-embed.js';
 
 /** One runnable entry of the registry: a slash leaf (`roll dice`) or a context menu. */
@@ -69,7 +71,10 @@ async function readerOf(deps: Deps, interaction: Interaction): Promise<HelpReade
   try {
     const guild = await deps.guilds.require(guildId);
     const link = await deps.identity.resolve(guild.companyId, interaction.user.id);
-    return { role: link?.role ?? null };
+    if (link === null || link.role === 'UNAPPROVED') return { role: link?.role ?? null };
+    // Awards follow the server's XP policy, which may let players award too.
+    const rule = await xpRuleFor(deps, { companyId: guild.companyId, settings: guild.settings });
+    return { role: link.role, mayAward: mayAwardSomeone(rule, { userId: link.userId, role: link.role }) };
   } catch (err) {
     if (err instanceof NoCompanyError) return { role: null };
     throw err;
@@ -83,6 +88,15 @@ function use(entry: Entry, ids: ReadonlyMap<string, string>): string {
 function chatDescription(module: CommandModule, command: string): string {
   const def = (module.definitions as readonly RESTPostAPIApplicationCommandsJSONBody[]).find((d) => d.name === command && (d.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput);
   return def !== undefined && 'description' in def ? (def.description ?? '') : '';
+}
+
+/** Broadest first: "every approved member (entries marked "only" for fewer)". */
+const BREADTH: readonly HelpAudience[] = ['everyone', 'newcomer', 'member', 'awarder', 'storyteller', 'admin'];
+function audienceText(audiences: readonly HelpAudience[]): string {
+  const sorted = [...audiences].sort((a, b) => BREADTH.indexOf(a) - BREADTH.indexOf(b));
+  const [broadest] = sorted;
+  if (broadest === undefined) return AUDIENCE_TEXT.member;
+  return sorted.length === 1 ? AUDIENCE_TEXT[broadest] : `${AUDIENCE_TEXT[broadest]} (entries marked "only" are for fewer)`;
 }
 
 /** `/help [command]`, built from the registry it is given (the one the router and deploy script use). */
@@ -150,7 +164,7 @@ export function helpCommand(registry: () => readonly CommandModule[]): CommandMo
               renderCommandHelp({
                 name: title,
                 description: chatDescription(module, title) || own[0]?.description || '',
-                audience: audiences.map((a) => AUDIENCE_TEXT[a]).join(', '),
+                audience: audienceText(audiences),
                 allowed: allowed.length > 0,
                 entries: helpEntries,
                 example: module.help?.example ?? null,

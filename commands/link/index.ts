@@ -14,6 +14,7 @@ import { displayName, linkMember } from '../../src/domain/members.js';
 import { roleLabel } from '../../src/domain/roles.js';
 import { renderNoticeEmbed } from '../../src/render/error-embed.js';
 import { COLORS } from '../../src/render/theme.js';
+import { linkBySignIn } from './sign-in-link.js';
 
 const definitions = [
   {
@@ -62,6 +63,11 @@ export const link: CommandModule = {
             'link members to users',
             `Only members linked to an ADMIN user may.${you} On first run, someone with Manage Server may link themselves to an ADMIN user.`,
           );
+        }
+        // v2: profiles are not writable; the member's verified Discord identity decides.
+        if (!deps.api.wire.capabilities.writableProfiles) {
+          await linkBySignIn(interaction, { deps, respond }, { guildId, companyId, member, target });
+          return;
         }
         const { user, previousUserId } = await linkMember(deps, companyId, requestingUserId, target.id, identityOf(member), `link:${interaction.id}`);
         const previous = previousUserId === null ? '' : `\nTheir Discord account was taken off the user they were linked to before, so only this user carries it now.`;

@@ -8,6 +8,8 @@ import { DiscordIdConflictError } from '../../src/domain/errors.js';
 import { AlreadyRegisteredError, parseRegistration, registerMember } from '../../src/domain/members.js';
 import { renderNoticeEmbed } from '../../src/render/error-embed.js';
 import { COLORS } from '../../src/render/theme.js';
+import { SignInOffError } from '../../src/domain/sign-in/admin-link.js';
+import { renderSignInOffer } from '../../src/render/sign-in-offer.js';
 
 /** How long /register may spend checking for an existing link before it shows the modal anyway. */
 const PRECHECK_BUDGET_MS = 1_200;
@@ -55,6 +57,13 @@ export const register: CommandModule = {
         ]);
         if (existing) throw new AlreadyRegisteredError(existing.role);
         if (existing === null && deps.identity.conflictFor(companyId, interaction.user.id) !== null) throw new DiscordIdConflictError();
+        // v2 ties a member to a user only through a verified sign-in: a private link to Discord's consent page.
+        if (deps.api.wire.capabilities.identify) {
+          if (deps.signIn === undefined) throw new SignInOffError(false);
+          const offer = await deps.signIn.start({ guildId, companyId, memberDiscordId: interaction.user.id, channelId: interaction.channelId });
+          await respond.send(renderSignInOffer(offer), { ephemeral: true });
+          return;
+        }
         await respond.showModal(registrationModal(interaction.user.id));
       },
     },

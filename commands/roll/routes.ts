@@ -52,7 +52,9 @@ const RollDraftSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 type RollDraft = z.infer<typeof RollDraftSchema>;
-type DraftPayload = RollDraft extends infer D ? (D extends RollDraft ? Omit<D, 'rolledAt'> : never) : never;
+/** A draft as a roll leaves it (each mode on its own); `postRoll` stamps `rolledAt`. */
+type WithoutRolledAt<T> = T extends unknown ? Omit<T, 'rolledAt'> : never;
+type DraftPayload = WithoutRolledAt<RollDraft>;
 
 /** The acting member and the campaign the roll counts in: the category's, else the server's, else none. */
 async function rollPlace(deps: Deps, interaction: Interaction): Promise<RollPlace> {
@@ -125,16 +127,18 @@ export const rerollRoute: ComponentRoute = componentRoute(rerollId, {
   async run(interaction, [draftId], { deps, respond }) {
     const draft = await openReroll(deps, interaction, respond, draftId, { kind: DRAFT_KIND, schema: RollDraftSchema, again: '`/roll`' });
     const key = `${interaction.id}:roll`;
-    if (draft.mode === 'dice') {
-      const rolled = await rollDicePool(deps, await rollPlace(deps, interaction), draft, key);
+    const { rolledAt: _rolledAt, ...again } = draft;
+    if (again.mode === 'dice') {
+      const rolled = await rollDicePool(deps, await rollPlace(deps, interaction), again, key);
       await retireRoll(deps, respond, draftId);
-      await send(deps, interaction, respond, rolled, { ...draft });
+      await send(deps, interaction, respond, rolled, again);
       return;
     }
     const ctx = await playContext(deps, interaction);
-    const rolled = await rollTraits(deps, ctx, { ...draft, traits: draft.traits.map((t) => t.traitId), character: draft.characterId }, key);
+    const rolled = await rollTraits(deps, ctx, { ...again, traits: again.traits.map((t) => t.traitId), character: again.characterId }, key);
     await retireRoll(deps, respond, draftId);
-    await send(deps, interaction, respond, rolled, { ...draft, traits: rolled.traits });
+    // The character's values may have changed since: the new draft keeps what was rolled now.
+    await send(deps, interaction, respond, rolled, { ...again, traits: rolled.traits });
   },
 });
 

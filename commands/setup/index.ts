@@ -20,6 +20,8 @@ import { statusRoute } from './status.js';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 const MAX_AWARD_LIMIT = 10_000;
+/** `/setup campaign` value that removes a category's binding. */
+const SERVER_DEFAULT = 'server-default';
 
 const definitions = [
   {
@@ -175,9 +177,17 @@ export const setup: CommandModule = {
         const link = await deps.identity.resolve(companyId, interaction.user.id);
         if (link === null || link.role === 'UNAPPROVED') throw new PermissionDeniedError('pick a campaign', 'Link yourself to a Valentina user first (`/link`).');
         const campaignId = interaction.options.getString('campaign', true).trim();
+        const category = interaction.options.getChannel('category', false, [ChannelType.GuildCategory]);
+        if (campaignId === SERVER_DEFAULT) {
+          if (category === null) {
+            throw new InvalidInputError("`Server default` removes a category's own campaign: give the `category` too. To change the server default, pick a campaign.");
+          }
+          await deps.campaignDefaults.unbind(guildId, category.id);
+          await showSettings(deps, guildId, ctx, await deps.guilds.settings(guildId), interaction.user.id);
+          return;
+        }
         const campaigns = await deps.directory.listCampaigns(companyId, link.userId);
         if (!campaigns.some((c) => c.id === campaignId)) throw new NotFoundInputError('That campaign is not in this company. Pick one from the list while typing.');
-        const category = interaction.options.getChannel('category', false, [ChannelType.GuildCategory]);
         if (category !== null) {
           // Stored with the company, so a later /setup company leaves this binding unused.
           await deps.campaignDefaults.bind({ guildId, categoryId: category.id, companyId, campaignId });
@@ -238,7 +248,10 @@ export const setup: CommandModule = {
         const link = await deps.identity.resolve(companyId, interaction.user.id);
         if (link === null || link.role === 'UNAPPROVED') return [];
         const campaigns = await deps.directory.listCampaigns(companyId, link.userId);
-        return matchChoices(campaigns, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
+        const choices = matchChoices(campaigns, interaction.options.getFocused(), (c) => c.name).map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
+        // With a category chosen, its binding can also be removed (commands there then use the server default).
+        if (interaction.options.get('category')?.value === undefined) return choices;
+        return [...choices.slice(0, 24), { name: "Server default (remove this category's own campaign)", value: SERVER_DEFAULT }];
       },
     },
   },

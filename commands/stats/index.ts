@@ -58,7 +58,7 @@ const definitions = [
         description: 'Roll statistics of a whole campaign',
         type: ApplicationCommandOptionType.Subcommand,
         options: [
-          { name: 'campaign', description: 'The campaign (default: this server\'s)', type: ApplicationCommandOptionType.String, autocomplete: true, max_length: 100 },
+          { name: 'campaign', description: "The campaign (default: this channel category's, else the server's)", type: ApplicationCommandOptionType.String, autocomplete: true, max_length: 100 },
           topOption,
           shareOption,
         ],

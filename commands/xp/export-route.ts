@@ -1,6 +1,6 @@
 import type { SlashRoute } from '../../src/discord/command.js';
 import { resolveCampaign } from '../../src/domain/awards/award-context.js';
-import { InvalidInputError } from '../../src/domain/errors.js';
+import { UserFacingError } from '../../src/domain/errors.js';
 import { exportLedger, ledgerNames } from '../../src/domain/ledger-export.js';
 import { isStaff } from '../../src/domain/roles.js';
 import { formatMegabytes, renderEmptyLedgerExport, renderLedgerExport } from '../../src/render/ledger-export-embed.js';
@@ -35,8 +35,9 @@ export const exportRoute: SlashRoute = {
     );
     const subject = who === null ? 'everyone in this server' : who.discordId === actor.discordId ? 'you' : `<@${who.discordId}>`;
     if (result.kind === 'too-large') {
-      throw new InvalidInputError(
+      throw new UserFacingError(
         `This ledger is more than ${formatMegabytes(result.gzipBytes)} even gzipped (${result.rows.toLocaleString('en-US')}+ entries), over the ${formatMegabytes(maxBytes)} Discord accepts here. Export one \`member\` or one \`campaign\` at a time.`,
+        'Ledger too large',
       );
     }
     if (result.rows === 0) {

@@ -159,5 +159,5 @@ export const xp: CommandModule = {
     ...sceneRoutes,
     ...ledgerRoutes,
   ],
-  help: { audience: 'storyteller', audiences: { 'xp show': 'member', 'xp log': 'member' }, example: '/xp award member:@Pia amount:3 reason:Saved the coterie' },
+  help: { audience: 'awarder', audiences: { 'xp show': 'member', 'xp log': 'member' }, example: '/xp award member:@Pia amount:3 reason:Saved the coterie' },
 };

@@ -6,4 +6,4 @@ export const AMOUNT_OPTION_MAX = 10_000;
 
 /** Options shared by /xp and /coolpoints. */
 export const reasonOption = { name: 'reason', description: 'Why (shown on the receipt and in the ledger)', type: ApplicationCommandOptionType.String, max_length: REASON_MAX } as const;
-export const campaignOption = { name: 'campaign', description: "The campaign (default: the server's default campaign)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;
+export const campaignOption = { name: 'campaign', description: "The campaign (default: this channel category's, else the server's default)", type: ApplicationCommandOptionType.String, autocomplete: true } as const;

@@ -105,6 +105,26 @@ export class RateLimitError extends APIError {
   }
 }
 
+/**
+ * The same not-enough-XP refusal with the amounts filled in (v2 dropped `current_xp` and
+ * `required_xp` from the body; the client reads the current XP instead).
+ */
+export function withXpAmounts(err: ValidationError, currentXp: number, requiredXp: number): ValidationError {
+  return new ValidationError({
+    status: err.status,
+    title: err.title,
+    detail: err.detail,
+    instance: err.instance,
+    invalidParameters: err.invalidParameters,
+    method: err.method,
+    path: err.path,
+    requestId: err.requestId,
+    code: err.code,
+    currentXp,
+    requiredXp,
+  });
+}
+
 /** Picks the class for a status; the single place where statuses become classes. */
 export function apiErrorFor(init: APIErrorInit & { retryAfterSeconds?: number | undefined }): APIError {
   switch (init.status) {

@@ -1,5 +1,13 @@
 import { Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+import { Agent } from 'undici';
 import { InteractionRouteREST } from './interaction-rest.js';
+
+/**
+ * Connections to the Discord API at most (both REST managers share the pool). undici's default
+ * pool opens a connection per concurrent request without a cap, and with interaction routes off
+ * the global limit a burst could leave thousands of idle sockets behind; past the bound, requests queue.
+ */
+export const DISCORD_MAX_CONNECTIONS = 256;
 
 /**
  * The discord.js client: no privileged intents, and caches bounded so memory does not grow with
@@ -13,7 +21,7 @@ export function createDiscordClient(opts: {
   shardCount?: number;
   shardIds?: readonly number[];
 }): Client {
-  const rest: NonNullable<ClientOptions['rest']> = {};
+  const rest: NonNullable<ClientOptions['rest']> = { agent: new Agent({ connections: DISCORD_MAX_CONNECTIONS }) };
   if (opts.apiUrl !== undefined) rest.api = opts.apiUrl;
   if (opts.cdnUrl !== undefined) rest.cdn = opts.cdnUrl;
   const sharding =

@@ -11,8 +11,8 @@ interface Entry {
 
 /**
  * The ids Discord gave the deployed chat commands, so `/help` can show clickable mentions
- * (`</roll dice:123>`). Fetched once (global commands, and a server's own when they were deployed
- * there for development) and kept until the process restarts, as deployment does.
+ * (`</roll dice:123>`). Fetched once (the global commands, and DEV_GUILD_ID's own where the deploy
+ * script put them for development) and kept until the process restarts, as deployment does.
  */
 export class CommandMentions {
   private readonly entries = new Map<string, Entry>();
@@ -20,11 +20,13 @@ export class CommandMentions {
   constructor(
     private readonly now: () => number,
     private readonly log: Pick<Logger, 'debug'>,
+    private readonly devGuildId?: string,
   ) {}
 
   /** Command name → id; empty when Discord could not be asked (mentions fall back to plain text). */
   async ids(client: Client, guildId: string | null): Promise<Map<string, string>> {
-    const [global, guild] = await Promise.all([this.load(client, 'global'), guildId === null ? new Map<string, string>() : this.load(client, guildId)]);
+    const devGuild = guildId !== null && guildId === this.devGuildId;
+    const [global, guild] = await Promise.all([this.load(client, 'global'), devGuild ? this.load(client, guildId) : new Map<string, string>()]);
     return new Map([...global, ...guild]);
   }
 

@@ -130,6 +130,8 @@ export class Responder {
     await this.previousStep();
     if (this.acked !== 'deferred-reply' || !this.ephemeral) return this.send(payload);
     this.acked = 'replied';
+    // Should the delete fail, Discord turns the follow-up into the private reply: the result still
+    // reaches its author, and nothing private is ever shown to the channel.
     await this.interaction.deleteReply().catch(() => undefined);
     this.pending = this.interaction.followUp({ ...payload, allowedMentions: { parse: [] } } as InteractionReplyOptions);
     await this.pending;

@@ -30,6 +30,8 @@ export interface BotStatus {
   /** Awards journalled but not yet confirmed by Valentina (every server on this bot); null if the store failed. */
   pendingAwards: number | null;
   lastRecovery: RecoverySummary | null;
+  /** The last recovery run that finished awards, if any since this process started. */
+  lastRecoveryWork: RecoverySummary | null;
   store: 'SQLite' | 'PostgreSQL';
   /** The shards this process runs. */
   shards: ShardView[];
@@ -54,6 +56,7 @@ export async function readBotStatus(deps: Pick<Deps, 'api' | 'store' | 'status' 
     valentina,
     pendingAwards,
     lastRecovery: deps.status?.lastRecovery ?? null,
+    lastRecoveryWork: deps.status?.lastRecoveryWork ?? null,
     store: deps.store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite',
     shards,
     shardCount: deps.config.shardCount > 0 ? deps.config.shardCount : shards.length,

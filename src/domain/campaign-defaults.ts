@@ -62,15 +62,3 @@ export class CampaignDefaults {
     return removed;
   }
 }
-
-/** How a receipt or roll says where its campaign came from. */
-export function campaignSourceNote(source: CampaignSource): string {
-  switch (source) {
-    case 'category':
-      return "this category's campaign";
-    case 'server':
-      return "the server's default campaign";
-    case 'none':
-      return 'no campaign';
-  }
-}

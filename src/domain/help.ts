@@ -3,13 +3,15 @@ import { roleLabel } from './roles.js';
 /**
  * Who a command entry is meant for, as `/help` lists it (handlers still check for themselves):
  * `newcomer` members not linked yet, `member` any approved user,
- * `storyteller` storytellers and admins, `admin` admins only, `everyone` all of them.
+ * `storyteller` storytellers and admins, `awarder` whoever may award XP under the server's XP
+ * policy (storytellers and admins by default), `admin` admins only, `everyone` all of them.
  */
-export type HelpAudience = 'everyone' | 'newcomer' | 'member' | 'storyteller' | 'admin';
+export type HelpAudience = 'everyone' | 'newcomer' | 'member' | 'storyteller' | 'awarder' | 'admin';
 
-/** The member asking for help: their linked role, or null when not linked. */
+/** The member asking for help: their linked role (null when not linked), and whether they may award XP here. */
 export interface HelpReader {
   role: string | null;
+  mayAward?: boolean;
 }
 
 export function mayUse(audience: HelpAudience, reader: HelpReader): boolean {
@@ -24,6 +26,8 @@ export function mayUse(audience: HelpAudience, reader: HelpReader): boolean {
       return approved;
     case 'storyteller':
       return role === 'STORYTELLER' || role === 'ADMIN';
+    case 'awarder':
+      return approved && reader.mayAward === true;
     case 'admin':
       return role === 'ADMIN';
   }
@@ -34,6 +38,7 @@ export const AUDIENCE_TEXT: Readonly<Record<HelpAudience, string>> = {
   newcomer: 'members who are not registered yet',
   member: 'every approved member',
   storyteller: 'storytellers and admins',
+  awarder: 'members who may award XP on this server',
   admin: 'admins',
 };
 

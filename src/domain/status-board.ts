@@ -14,6 +14,7 @@ export interface RecoverySummary {
  */
 export class StatusBoard {
   #lastRecovery: RecoverySummary | undefined;
+  #lastRecoveryWork: RecoverySummary | undefined;
   readonly version: string;
   readonly startedAt: number;
   readonly apiLiveness: ApiLiveness;
@@ -26,13 +27,19 @@ export class StatusBoard {
     this.#now = opts.now;
   }
 
-  /** One call per recovery run, empty runs included. */
+  /** One call per recovery run, empty runs included (recovery runs every minute or so). */
   recordRecovery(reports: ReadonlyArray<{ outcome: string }>): void {
     const count = (outcome: string) => reports.filter((r) => r.outcome === outcome).length;
     this.#lastRecovery = { at: this.#now(), applied: count('applied'), failed: count('failed'), expired: count('expired') };
+    if (reports.length > 0) this.#lastRecoveryWork = this.#lastRecovery;
   }
 
   get lastRecovery(): RecoverySummary | undefined {
     return this.#lastRecovery;
+  }
+
+  /** The last run that finished anything: an empty run every minute must not hide it. */
+  get lastRecoveryWork(): RecoverySummary | undefined {
+    return this.#lastRecoveryWork;
   }
 }

@@ -9,6 +9,8 @@ export interface MetricSources {
   awardCounts(): Promise<Record<AwardStatus, number>>;
   /** Heartbeat round trip of every shard of this process, in ms (-1 before the first ack). */
   shardPings(): ReadonlyArray<{ id: number; pingMs: number }>;
+  /** The bot's package version, for `valentina_bot_info`. */
+  version?: string;
 }
 
 export interface BotMetrics {
@@ -97,6 +99,13 @@ export function createMetrics(sources: MetricSources, now: () => number = Date.n
       for (const s of sources.shardPings()) if (s.pingMs >= 0) this.set({ shard: String(s.id) }, s.pingMs / 1000);
     },
   });
+
+  new Gauge({
+    name: 'valentina_bot_info',
+    help: 'Always 1; the bot version as a label (join on it to see which version ran when).',
+    labelNames: ['version'] as const,
+    registers: [registry],
+  }).set({ version: sources.version ?? 'unknown' }, 1);
 
   return {
     registry,

@@ -31,10 +31,14 @@ function valentinaField(v: BotStatus['valentina']): string {
 function recoveryField(status: BotStatus): string {
   const r = status.lastRecovery;
   if (r === null) return '*Not run yet since this process started.*';
-  const when = `<t:${Math.floor(r.at / 1000)}:R>`;
+  const when = (at: number) => `<t:${Math.floor(at / 1000)}:R>`;
+  const counts = (s: { applied: number; failed: number; expired: number }) => `${s.applied} applied, ${s.failed} failed, ${s.expired} expired.`;
   const total = r.applied + r.failed + r.expired;
-  if (total === 0) return `${when}: nothing was left pending.`;
-  return `${when}: ${r.applied} applied, ${r.failed} failed, ${r.expired} expired.`;
+  if (total > 0) return `${when(r.at)}: ${counts(r)}`;
+  const work = status.lastRecoveryWork;
+  const earlier = work === null ? '' : `
+Last awards finished ${when(work.at)}: ${counts(work)}`;
+  return `${when(r.at)}: nothing was left pending.${earlier}`;
 }
 
 function shardsField(status: BotStatus): string {

@@ -65,6 +65,22 @@ const MAX_LEDGER_PAGE = 100;
 const MAX_EXPORT_PAGE = 5_000;
 const countSchema = z.object({ status: rowSchema.shape.status, n: z.number() });
 
+/** The optional ledger filters (company, member, campaign) as SQL conditions after `base`. */
+function ledgerFilter(
+  base: string[],
+  baseParams: SqlValue[],
+  q: { companyId?: string | undefined; targetUserId?: string | undefined; campaignId?: string | undefined },
+): { where: string[]; params: SqlValue[] } {
+  const where = [...base];
+  const params = [...baseParams];
+  for (const [column, value] of [['company_id', q.companyId], ['target_user_id', q.targetUserId], ['campaign_id', q.campaignId]] as const) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  return { where, params };
+}
+
 export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
   const getByKey = async (key: string): Promise<AwardEntry | null> =>
     first(await db.all('SELECT * FROM award_journal WHERE key = ?', [key]));
@@ -174,20 +190,7 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
     },
 
     async listLedger(q) {
-      const where = ['guild_id = ?'];
-      const params: SqlValue[] = [q.guildId];
-      if (q.companyId !== undefined) {
-        where.push('company_id = ?');
-        params.push(q.companyId);
-      }
-      if (q.targetUserId !== undefined) {
-        where.push('target_user_id = ?');
-        params.push(q.targetUserId);
-      }
-      if (q.campaignId !== undefined) {
-        where.push('campaign_id = ?');
-        params.push(q.campaignId);
-      }
+      const { where, params } = ledgerFilter(['guild_id = ?'], [q.guildId], q);
       const limit = Math.min(Math.max(Math.trunc(q.limit), 0), MAX_LEDGER_PAGE);
       const offset = Math.max(Math.trunc(q.offset), 0);
       const clause = where.join(' AND ');
@@ -213,16 +216,7 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
     },
 
     async exportPage(q) {
-      const where = ['guild_id = ?', 'company_id = ?', 'id > ?'];
-      const params: SqlValue[] = [q.guildId, q.companyId, q.afterId];
-      if (q.targetUserId !== undefined) {
-        where.push('target_user_id = ?');
-        params.push(q.targetUserId);
-      }
-      if (q.campaignId !== undefined) {
-        where.push('campaign_id = ?');
-        params.push(q.campaignId);
-      }
+      const { where, params } = ledgerFilter(['guild_id = ?', 'id > ?'], [q.guildId, q.afterId], q);
       const limit = Math.min(Math.max(Math.trunc(q.limit), 1), MAX_EXPORT_PAGE);
       const rows = await db.all(`SELECT * FROM award_journal WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`, [...params, limit]);
       return rows.map(toEntry);

@@ -137,4 +137,20 @@ CREATE INDEX award_journal_pending_idx ON award_journal (status, lease_until);`,
   PRIMARY KEY (guild_id, category_id)
 );`,
   },
+  {
+    id: '0009_sign_in_states',
+    // One row per "Sign in with Discord" link handed out (/register, /link on v2). The callback
+    // deletes it in the same statement that reads it, so a state works once, on any process.
+    sql: `CREATE TABLE sign_in_states (
+  nonce TEXT PRIMARY KEY,
+  guild_id TEXT NOT NULL,
+  company_id TEXT NOT NULL,
+  member_discord_id TEXT NOT NULL,
+  channel_id TEXT,
+  requested_by_discord_id TEXT,
+  requested_user_id TEXT,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sign_in_states_expires_idx ON sign_in_states (expires_at);`,
+  },
 ];

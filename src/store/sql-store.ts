@@ -4,6 +4,7 @@ import { createCategoryCampaignRepo } from './category-campaign-repo.js';
 import { createDraftRepo } from './draft-repo.js';
 import { createGuildSettingsRepo } from './guild-settings-repo.js';
 import { createMemberLinkRepo } from './member-link-repo.js';
+import { createSignInStateRepo } from './sign-in-state-repo.js';
 import type { SqlDb } from './sql-db.js';
 import type { Store } from './types.js';
 
@@ -26,6 +27,7 @@ export function createSqlStore(
       await db.all('SELECT 1 AS ok');
     },
     categoryCampaigns: createCategoryCampaignRepo(db, clock),
+    signInStates: createSignInStateRepo(db),
     close() {
       closing ??= closeDb();
       return closing;

@@ -251,6 +251,33 @@ export interface CategoryCampaignRepo {
   delete(guildId: string, categoryId: string): Promise<boolean>;
 }
 
+/**
+ * A "Sign in with Discord" link handed to a member: who it is for, where it was asked, and (for
+ * /link) which admin asked and which user they picked. Holds no token or code.
+ */
+export interface SignInState {
+  /** Random, also carried (signed) in the OAuth `state`. */
+  nonce: string;
+  guildId: string;
+  companyId: string;
+  memberDiscordId: string;
+  /** Where /register (or /link) was used, for the link back to Discord. */
+  channelId: string | null;
+  /** /link: the admin who asked; null for /register. */
+  requestedByDiscordId: string | null;
+  /** /link: the user the admin picked (the verified sign-in decides; this is for the audit post). */
+  requestedUserId: string | null;
+  expiresAt: number;
+}
+
+export interface SignInStateRepo {
+  put(state: SignInState): Promise<void>;
+  /** Reads and deletes in one statement: exactly one caller, on any process, gets the row. Null when used, unknown or expired. */
+  take(nonce: string, now: number): Promise<SignInState | null>;
+  delete(nonce: string): Promise<void>;
+  deleteExpired(now: number): Promise<number>;
+}
+
 export interface Store {
   kind: 'sqlite' | 'postgres';
   guildSettings: GuildSettingsRepo;
@@ -261,5 +288,6 @@ export interface Store {
   /** A trivial query, for readiness probes: resolves when the database answers. */
   ping(): Promise<void>;
   categoryCampaigns: CategoryCampaignRepo;
+  signInStates: SignInStateRepo;
   close(): Promise<void>;
 }

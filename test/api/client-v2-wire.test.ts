@@ -93,6 +93,26 @@ describe('the v2 wire of every operation the bot uses', () => {
   });
 });
 
+describe('the not-enough-XP refusal on v2', () => {
+  const refusal = () => json(400, v2fixture('problem_400_not_enough_xp'));
+  const removeXp = (c: Client) => c.users(IDS.company).removeXp(IDS.user, IDS.campaign, 40, IDS.admin);
+
+  it('is completed with the current XP read once after the refusal', async () => {
+    const h = harness({ wire: V2_JULY_2026 });
+    h.script(refusal(), json(200, v2fixture('campaign_experience')));
+    const err = await caught(removeXp(h.client));
+    expect(err).toMatchObject({ name: 'ValidationError', status: 400, currentXp: 25, requiredXp: 40 });
+    expect(h.calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual([`POST ${U}/experience/xp/remove`, `GET ${U}/experience/${IDS.campaign}`]);
+  });
+
+  it('is thrown as the server sent it when the read fails too', async () => {
+    const h = harness({ wire: V2_JULY_2026, maxRetries: 0 });
+    h.script(refusal(), json(404, { status: 404, title: 'Not Found', detail: 'Campaign not found' }));
+    const err = await caught(removeXp(h.client));
+    expect(err).toMatchObject({ name: 'ValidationError', currentXp: undefined, detail: 'User does not have enough XP to complete the action.' });
+  });
+});
+
 describe('idempotency keys on v2', () => {
   const addXp = (c: Client, actor: string, key: string) => c.users(IDS.company).addXp(IDS.user, IDS.campaign, 5, actor, { idempotencyKey: key });
 

@@ -76,6 +76,11 @@ for (const kind of worldStores()) {
       const home = await finalAnswer(world.discord.slash('roll', { ...ctx('player'), subcommand: 'traits', options: { trait: 'Strength' } }));
       expect(home.content).toContain('for Nadia Volkov (3 dice, diff 6)');
       expect(embedText(home)).toContain('Campaign Blood and Smoke');
+
+      // /stats campaign there shows that campaign's rolls: the two just made.
+      const stats = embedText(await finalAnswer(world.discord.slash('stats', { ...ctx('player', at.rome), subcommand: 'campaign' })));
+      expect(stats).toContain('Ashes of Rome');
+      expect(stats).toContain('**2** rolls');
     });
 
     it('shows the category\'s campaign in the ledger used there, and every campaign elsewhere', async () => {
@@ -90,21 +95,39 @@ for (const kind of worldStores()) {
       expect(everywhere).toContain('Blood and Smoke');
     });
 
-    it('stops using a binding once the server is bound to another company', async () => {
+    it('stops using a binding once the server is bound to another company, and uses it again once back', async () => {
+      // The operator allows a second company, whose admin is the same Discord member; the admin rebinds.
       const other = world.valentina.state.addCompany({ name: 'Elsewhere' });
-      const before = await world.bot.deps.guilds.settings(world.guildId);
-      await world.bot.deps.guilds.update(world.guildId, { companyId: other.id, defaultCampaignId: null });
-      try {
-        const show = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'show' })));
-        expect(show).toContain('Elsewhere');
-        expect(show).not.toContain('Ashes of Rome');
-        const guild = await world.bot.deps.guilds.require(world.guildId);
-        expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: null, source: 'none' });
-      } finally {
-        await world.bot.deps.guilds.update(world.guildId, { companyId: before.companyId, defaultCampaignId: before.defaultCampaignId });
-      }
+      world.valentina.state.addUser(other.id, { role: 'ADMIN', username: 'ada2', email: 'ada2@example.com', discord_id: world.members.admin.discordId });
+      world.env['VALENTINA_GUILD_COMPANIES'] = `${world.env['VALENTINA_GUILD_COMPANIES'] ?? ''},${world.guildId}=${other.id}`;
+      await world.restart();
+      await eventually(() => world.bot.client.channels.cache.get(at.rome)?.id, (id) => id === at.rome);
+      const bound = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'company', options: { company: other.id } })));
+      expect(bound).toContain('Elsewhere');
+      expect(bound).not.toContain('Ashes of Rome');
       const guild = await world.bot.deps.guilds.require(world.guildId);
-      expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: at.romeCampaign, source: 'category' });
+      expect(await world.bot.deps.campaignDefaults.resolve(guild, at.romeCategory)).toEqual({ campaignId: null, source: 'none' });
+      // The binding is kept for its own company, not deleted.
+      expect((await world.store.categoryCampaigns.list(world.guildId)).map((b) => b.companyId)).toEqual([world.companyId]);
+
+      const back = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin', at.rome), subcommand: 'company', options: { company: world.companyId } })));
+      expect(back).toContain(`<#${at.romeCategory}> → **Ashes of Rome**`);
+      const again = await world.bot.deps.guilds.require(world.guildId);
+      expect(await world.bot.deps.campaignDefaults.resolve(again, at.romeCategory)).toEqual({ campaignId: at.romeCampaign, source: 'category' });
+    });
+
+    it('removes a category\'s campaign with "Server default", after which the category uses the server default', async () => {
+      const ac = world.discord.autocomplete('setup', { ...ctx('admin'), subcommand: 'campaign', options: { campaign: '', category: { channel: at.romeCategory } }, focused: 'campaign' });
+      const choices = ((await ac.response()).data as { choices: Array<{ name: string; value: string }> }).choices;
+      expect(choices.at(-1)).toEqual({ name: "Server default (remove this category's own campaign)", value: 'server-default' });
+      const without = await privateFromTheStart(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'campaign', options: { campaign: 'server-default' } }));
+      expect(without.text).toContain('give the `category` too');
+
+      const shown = embedText(await finalAnswer(world.discord.slash('setup', { ...ctx('admin'), subcommand: 'campaign', options: { campaign: 'server-default', category: { channel: at.romeCategory } } })));
+      expect(shown).not.toContain('Campaign by channel category');
+      expect(await world.store.categoryCampaigns.list(world.guildId)).toEqual([]);
+      await finalAnswer(world.discord.slash('xp', { ...ctx('storyteller', at.rome), subcommand: 'award', options: { member: { user: world.members.player.discordId }, amount: 1 } }));
+      expect(lastWrite('/experience/xp/add')?.body).toMatchObject({ campaign_id: world.campaignId });
     });
   });
 }

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/index.js';
 import { startFakeValentina, type FakeValentina } from '../fakes/valentina/index.js';
 import { storeKinds, type StoreKind } from '../store/harness.js';
@@ -16,6 +17,8 @@ import type { Store } from '../../src/store/types.js';
 export const TOKEN = 'fake-bot-token-0123456789abcdef';
 export const APPLICATION_ID = '900000000000000001';
 export const API_KEY = 'fake-valentina-key-fedcba9876543210';
+/** The OAuth2 client secret of the fake application (sign-in tests). */
+export const CLIENT_SECRET = 'fake-oauth-client-secret-5f3c9a1e7b2d';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface WorldMember {
@@ -47,6 +50,8 @@ export interface WorldOptions {
   valentina?: Parameters<typeof startFakeValentina>[0];
   /** Log level of the bot (default 'info'). */
   logLevel?: string;
+  /** "Sign in with Discord": HTTP listener on a free port, PUBLIC_URL, client secret, and the fake app's redirect URI. */
+  signIn?: boolean;
 }
 
 export interface World {
@@ -91,7 +96,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const kind = storeKinds().find((k) => k.name === (opts.store ?? 'sqlite'));
   if (kind === undefined) throw new Error(`unknown store kind ${opts.store ?? ''}`);
   const created = await kind.create();
-  const valentina = await startFakeValentina({ apiKey: API_KEY, ...opts.valentina });
+  // v2 identify asks the fake Discord who an OAuth access token belongs to.
+  const valentina = await startFakeValentina({ apiKey: API_KEY, verifyIdentity: (provider, token) => discord.oauth.identityCheck(provider, token), ...opts.valentina });
   const discord = await startFakeDiscord({ token: TOKEN, applicationId: APPLICATION_ID });
 
   // --- Valentina: one company, one campaign, users of every role.
@@ -158,6 +164,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     SHUTDOWN_TIMEOUT_MS: '5000',
     // The operator allows this guild its company (and binds it to the guild for the first run).
     VALENTINA_GUILD_COMPANIES: `${guild.id}=${company.id}`,
+    ...(opts.signIn === true ? await signInEnv(discord) : {}),
     ...opts.env,
   };
 
@@ -239,6 +246,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
   };
   return world;
+}
+
+/** A free port for the bot's listener (PUBLIC_URL must name it before the bot starts), registered with the fake app. */
+async function signInEnv(discord: FakeDiscord): Promise<Record<string, string>> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const publicUrl = `http://127.0.0.1:${port}`;
+  discord.oauth.configure({ clientSecret: CLIENT_SECRET, redirectUris: [`${publicUrl}/oauth/discord/callback`] });
+  return { HTTP_PORT: String(port), PUBLIC_URL: publicUrl, DISCORD_CLIENT_SECRET: CLIENT_SECRET };
 }
 
 /** Lines the bot logged, parsed. */

@@ -50,6 +50,20 @@ describe('/help', () => {
     expect(admin).not.toContain('</register:');
   });
 
+  it('lists awards for a player where the server follows a company that lets players award', async () => {
+    world.valentina.state.setCompanySettings(world.companyId, { permission_grant_xp: 'UNRESTRICTED' });
+    await world.bot.deps.guilds.update(world.guildId, { xpPolicy: 'FOLLOW_COMPANY' });
+    try {
+      const text = embedText(await help('player'));
+      for (const key of ['xp award', 'xp remove', 'coolpoints award']) expect(text).toContain(mention(key));
+      expect(text).toContain('**Award XP**');
+      expect(text).not.toContain('</user list:');
+    } finally {
+      await world.bot.deps.guilds.update(world.guildId, { xpPolicy: 'STORYTELLER_ONLY' });
+    }
+    expect(embedText(await help('player'))).not.toContain('</xp award:');
+  });
+
   it('tells an unlinked member how to register, and an unapproved one to wait', async () => {
     const unlinked = embedText(await help('unlinked'));
     expect(unlinked).toContain('You are not registered yet. Run `/register`');
@@ -70,7 +84,7 @@ describe('/help', () => {
     expect(text).toContain('Example `/roll dice pool:7 difficulty:6 desperation:2`');
 
     const xp = embedText(await help('player', '/xp'));
-    expect(xp).toContain('/xp award (storytellers and admins only)');
+    expect(xp).toContain('/xp award (members who may award XP on this server only)');
     expect(xp).not.toContain('/xp show (');
     expect(xp).toContain('**Award XP**');
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, APPLICATION_ID, TOKEN, startWorld, type World } from './harness.js';
 import { finalAnswer } from './support/replies.js';
 import { startFakeValentina, type FakeValentina } from '../fakes/valentina/index.js';
+import { startBot } from '../../src/main.js';
 
 const METRICS_TOKEN = 'metrics-token-e2e-0123456789';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,6 +68,7 @@ describe('health and metrics listener of the running bot', () => {
 
     const labels = [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '').join('\n');
     for (const secret of [TOKEN, API_KEY, METRICS_TOKEN]) expect(text).not.toContain(secret);
+    expect(world.logs.join('\n')).not.toContain(METRICS_TOKEN);
     for (const m of Object.values(world.members)) {
       expect(labels).not.toContain(m.discordId);
       if (m.userId !== null) expect(labels).not.toContain(m.userId);
@@ -144,6 +146,18 @@ describe('Docker health check of a bot whose gateway never becomes READY', () =>
     await discord?.close();
     await valentina?.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses to start when its HTTP port is taken (start-up fails, not a bot without health checks)', async () => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const env = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_URL: discord.apiUrl, VALENTINA_API_URL: valentina.url, VALENTINA_API_KEY: API_KEY, DATA_DIR: dataDir, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+      await expect(startBot(env)).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('reports it unhealthy, with /readyz naming the gateway', async () => {

@@ -166,7 +166,7 @@ class Fixtures {
       },
       Date.now(),
     );
-    if (opts.status === 'FAILED') return (await w.store.awards.markFailed(key, 'Refused for the matrix.', Date.now())) ?? entry;
+    if (opts.status === 'FAILED') return (await w.store.awards.markFailed(key, 'Refused for the matrix.', Date.now(), 'definite')) ?? entry;
     return (await w.store.awards.markApplied(key, { xpCurrent: 1, xpTotal: 1, coolPoints: 0 }, Date.now())) ?? entry;
   }
 

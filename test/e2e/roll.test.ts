@@ -164,6 +164,28 @@ for (const kind of worldStores()) {
       expect((await finalAnswer(world.discord.slash('quickroll', { ...ctx('player'), subcommand: 'roll', options: { name: 'Ghoul punch' } }))).content).toContain('5 Successes');
     });
 
+    it('refuses a bad or taken name in the Save form, and an expired Save, privately', async () => {
+      const message = await finalAnswer(traits('player', { trait: 'Dexterity' }));
+      const save = customId(message, 'Save as quickroll');
+      const modal = (await world.discord.button(save, { ...ctx('player'), message: message.id }).response()).data as { custom_id: string };
+      const short = await finalAnswer(world.discord.modalSubmit(modal.custom_id, { name: 'ab', description: '' }, { ...ctx('player'), message: message.id }));
+      expect(isPrivate(short)).toBe(true);
+      expect(embedText(short)).toContain('A quickroll name must be 3 to 50 characters');
+      const taken = await finalAnswer(world.discord.modalSubmit(modal.custom_id, { name: 'ghoul PUNCH', description: '' }, { ...ctx('player'), message: message.id }));
+      expect(embedText(taken)).toContain('You already have a quickroll called **Ghoul punch**');
+
+      const clock = world.bot.deps.clock;
+      const realNow = clock.now;
+      clock.now = () => Date.now() + 16 * 60_000;
+      try {
+        const late = await finalAnswer(world.discord.button(save, { ...ctx('player'), message: message.id }));
+        expect(isPrivate(late)).toBe(true);
+        expect(embedText(late)).toContain('"Save as quickroll" is offered for 15 minutes after a trait roll');
+      } finally {
+        clock.now = realNow;
+      }
+    });
+
     it('re-rolls a trait roll for the roller only, and only the newest result keeps its buttons', async () => {
       faces = [2, 3, 4, 5, 6];
       const first = await finalAnswer(traits('player', { trait: 'Strength', trait2: 'Brawl' }));

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, worldStores, type World } from './harness.js';
-import { embedText, eventually, firstFollowup, isPrivate } from './support/replies.js';
+import { embedText, eventually, finalAnswer, isPrivate } from './support/replies.js';
 
 const postgres = worldStores().find((k) => k.name === 'postgres');
 
@@ -48,7 +48,7 @@ describe.skipIf(postgres?.skip !== false)('two bot processes overlapping on Post
     const awarded = [];
     for (const [who, amount] of [['player', 5], ['player2', 3]] as const) {
       const h = world.discord.slash('xp', { ...storyteller(), subcommand: 'award', options: { member: { user: world.members[who].discordId }, amount, reason: 'rolling restart' } });
-      const answer = await firstFollowup(h);
+      const answer = await finalAnswer(h);
       expect(isPrivate(answer)).toBe(true);
       expect(embedText(answer)).toContain('Not confirmed yet');
       const entry = await world.store.awards.getByKey(`${h.id}:award`);

@@ -40,6 +40,8 @@ describe('/setup status', () => {
     await world.store.awards.insertPending(
       { key: 'status-pending', guildId: '999999999999999998', companyId: world.companyId, campaignId: world.campaignId, batchId: null, actorUserId: 'x', actorDiscordId: 'x', targetUserId: 'y', targetDiscordId: null, kind: 'XP_ADD', amount: 1, reason: null, undoOf: null },
       Date.now(),
+      // Leased, so no recovery settles it while the test reads the count.
+      { owner: 'status-test', until: Date.now() + 3_600_000 },
     );
     world.valentina.state.setHealth({ database_status: 'offline' });
     try {

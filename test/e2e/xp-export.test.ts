@@ -60,7 +60,9 @@ for (const kind of worldStores()) {
 
     beforeAll(async () => {
       world = await startWorld({ store: kind.name });
-      const add = (e: NewAwardEntry, i: number) => world.store.awards.insertPending(e, T0 + i * 60_000);
+      // Held under a long lease, so the bot's periodic recovery leaves these PENDING entries alone.
+      const lease = { owner: 'export-test', until: Date.now() + 3_600_000 };
+      const add = (e: NewAwardEntry, i: number) => world.store.awards.insertPending(e, T0 + i * 60_000, lease);
       const tricky = [
         '=HYPERLINK("http://evil.example","click")',
         '+1 for style',

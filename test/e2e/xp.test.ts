@@ -472,7 +472,9 @@ describe('awards across a crash and restart', () => {
   let ctx: ReturnType<typeof context>;
 
   beforeAll(async () => {
-    world = await startWorld();
+    // The API's slowest answer here is 1.5 s: a re-send waits 2 s after a call that may still run,
+    // which is also how long a killed process's lease outlives it; recovery looks every second.
+    world = await startWorld({ env: { AWARD_RESEND_GAP_MS: '2000', AWARD_RECOVERY_INTERVAL_MS: '1000' } });
     ctx = context(world);
   });
   afterAll(async () => {

@@ -64,7 +64,7 @@ function parts(overrides: Partial<ReadinessParts> = {}): ReadinessParts {
 }
 
 function opsServer(p: ReadinessParts, token?: string, now?: () => number) {
-  const metrics = createMetrics({ awardCounts: async () => ({ PENDING: 2, APPLIED: 40, FAILED: 1, UNDONE: 3 }), shardPings: () => [{ id: 0, pingMs: 42 }] }, now);
+  const metrics = createMetrics({ awardCounts: async () => ({ PENDING: 2, APPLIED: 40, FAILED: 1, UNDONE: 3 }), shardPings: () => [{ id: 0, pingMs: 42 }], version: '1.2.3' }, now);
   return { metrics, url: serve(opsRoutes({ readiness: new Readiness(p, { timeoutMs: 200 }), metrics: metrics.registry, metricsToken: token })) };
 }
 
@@ -236,6 +236,7 @@ describe('/metrics', () => {
     expect(body).toContain('valentina_bot_awards{status="pending"} 2');
     expect(body).toContain('valentina_bot_awards{status="undone"} 3');
     expect(body).toContain('valentina_bot_gateway_ping_seconds{shard="0"} 0.042');
+    expect(body).toContain('valentina_bot_info{version="1.2.3"} 1');
     expect(body).toContain('process_cpu_user_seconds_total');
     expect(body).toContain('nodejs_eventloop_lag_seconds');
   });

@@ -12,6 +12,7 @@ const healthy: BotStatus = {
   valentina: { state: 'online', serverVersion: '0.8.0', database: 'online', cache: 'online', healthMs: 23, recentMedianMs: 14.6, problem: null },
   pendingAwards: 0,
   lastRecovery: { at: 1_700_000_000_000, applied: 0, failed: 0, expired: 0 },
+  lastRecoveryWork: null,
   store: 'PostgreSQL',
   shards: [{ id: 0, ready: true, pingMs: 41 }],
   shardCount: 2,
@@ -79,6 +80,13 @@ describe('StatusBoard and ApiLiveness', () => {
     expect(liveness.answeredWithin(60_000)).toBe(false);
     board.recordRecovery([{ outcome: 'applied' }, { outcome: 'expired' }, { outcome: 'applied' }]);
     expect(board.lastRecovery).toEqual({ at: now, applied: 2, failed: 0, expired: 1 });
+    // Recovery runs every minute: an empty run later does not hide the one that did something.
+    const worked = now;
+    now += 60_000;
+    board.recordRecovery([]);
+    expect(board.lastRecovery).toEqual({ at: now, applied: 0, failed: 0, expired: 0 });
+    expect(board.lastRecoveryWork).toEqual({ at: worked, applied: 2, failed: 0, expired: 1 });
+    expect(text({ ...healthy, lastRecovery: board.lastRecovery ?? null, lastRecoveryWork: board.lastRecoveryWork ?? null })).toContain('Last awards finished');
   });
 
   it('reads the package version', () => {

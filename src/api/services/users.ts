@@ -36,7 +36,7 @@ import {
   type IdentityLinkRequest,
   type IdentityProvider,
 } from '../models.js';
-import { RequestValidationError } from '../errors.js';
+import { RequestValidationError, ValidationError, withXpAmounts } from '../errors.js';
 import { encodeFilePart, guessContentType } from '../multipart.js';
 import { collect, type IterOptions, type PageOptions } from '../pagination.js';
 import { path, type ActingOperation, type Route } from '../wire.js';
@@ -235,9 +235,23 @@ export class UsersService extends ApiResource {
     return this.#experience('experience.addXp', userId, campaignId, amount, requestingUserId, options);
   }
 
-  /** Fails with a ValidationError carrying `currentXp`/`requiredXp` when the user has too little XP. */
+  /**
+   * Fails with a ValidationError carrying `currentXp`/`requiredXp` when the user has too little XP.
+   * v2's refusal no longer says how much XP there is (CONTRACT-v2 §5), so the client reads the
+   * experience once on that error path and fills `currentXp` in; if that read fails, the
+   * server's error is thrown as it came.
+   */
   async removeXp(userId: string, campaignId: string, amount: number, requestingUserId: string, options?: WriteOptions): Promise<CampaignExperience> {
-    return this.#experience('experience.removeXp', userId, campaignId, amount, requestingUserId, options);
+    try {
+      return await this.#experience('experience.removeXp', userId, campaignId, amount, requestingUserId, options);
+    } catch (err: unknown) {
+      if (!(err instanceof ValidationError) || err.currentXp !== undefined || !NOT_ENOUGH_XP.test(err.detail ?? '')) throw err;
+      const current = await this.getExperience(userId, campaignId).then(
+        (exp) => exp.xp_current,
+        () => undefined,
+      );
+      throw current === undefined ? err : withXpAmounts(err, current, amount);
+    }
   }
 
   /** Each cool point also adds 10 XP to current and total XP (server constant). */
@@ -489,6 +503,9 @@ export class UsersService extends ApiResource {
     return this.#write('POST', `${target}${XP_PATHS[operation]}`, operation, requestingUserId, fields, options, CampaignExperienceSchema);
   }
 }
+
+/** The not-enough-XP refusal, worded the same on both generations. */
+const NOT_ENOUGH_XP = /does not have enough XP/i;
 
 const PROFILE_MEMBERS = ['discord_profile', 'google_profile', 'github_profile'] as const;
 

@@ -345,7 +345,7 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
   const where = (world: World) => ({ user: me, guildId: world.guildId, channelId: world.channelId });
   const kind = rng.weighted([
     [45, 'slash'],
-    [12, 'autocomplete'],
+    [20, 'autocomplete'],
     [28, 'component'],
     [7, 'public'],
     [8, 'menu'],
@@ -389,10 +389,10 @@ export function generateCase(rng: Rng, fx: FuzzFixtures, n: number): FuzzCase {
   }
 
   if (kind === 'autocomplete') {
-    const candidates = slashPaths().filter((p) => p.options.some((o) => o.autocomplete === true));
-    const path = rng.pick(candidates);
-    const focusable = path.options.filter((o) => o.autocomplete === true);
-    const focused = rng.pick(focusable);
+    // Every (command, option) pair is equally likely, so a command with many autocompleted options
+    // (like /roll traits) is not starved and a full run reaches each of them.
+    const pairs = slashPaths().flatMap((p) => p.options.filter((o) => o.autocomplete === true).map((focused) => ({ path: p, focused })));
+    const { path, focused } = rng.pick(pairs);
     const { options } = generateOptions(rng, fx, path.options.filter((o) => o.type === 3 && o.name !== focused.name));
     const typed = hostileString(rng, fx);
     const key = `${path.key}#${focused.name}`;

@@ -31,6 +31,7 @@ export const ErrorCode = {
   MissingAccess: 50001,
   CannotEditOtherUsersMessage: 50005,
   EmptyMessage: 50006,
+  CannotSendMessagesToUser: 50007,
   MissingPermissions: 50013,
   InvalidWebhookToken: 50027,
   InvalidFormBody: 50035,

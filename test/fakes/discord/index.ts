@@ -36,12 +36,14 @@ import { MessageFactory } from './messages.js';
 import { RestRouter, type RecordedRequest, type RestFault } from './rest.js';
 import { registerRoutes } from './routes.js';
 import { SnowflakeGenerator } from './snowflake.js';
+import { FakeOAuth } from './oauth.js';
 import { DEFAULT_EVERYONE_PERMISSIONS, World, type FakeChannel, type GuildRecord } from './world.js';
 
 export type { CdnRequest } from './cdn.js';
 export type { InteractionContext, InteractionHandle, InteractionRejection, InteractionResponseRecord, OptionValue, SelectKind } from './interactions.js';
 export type { RecordedRequest, RestFault } from './rest.js';
 export type { FakeChannel } from './world.js';
+export type { FakeOAuth, FakeOAuthApp, OAuthIdentityCheck } from './oauth.js';
 
 /** Options for {@link startFakeDiscord}. */
 export interface StartFakeDiscordOptions {
@@ -170,6 +172,8 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[];
   /** Every CDN request. */
   readonly cdnRequests: CdnRequest[] = [];
+  /** Discord's OAuth2 flow (consent page, token endpoint, users/@me with a bearer token). */
+  readonly oauth: FakeOAuth;
 
   private readonly ids = new SnowflakeGenerator();
   private readonly world: World;
@@ -208,6 +212,7 @@ export class FakeDiscord {
     };
     this.world = new World(this.ids, this.botUser.id);
     this.world.users.set(this.botUser.id, this.botUser);
+    this.oauth = new FakeOAuth(this.world, this.applicationId);
     this.messageFactory = new MessageFactory(this.world, () => this.cdnUrl);
     this.router = new RestRouter(opts.token);
     this.router.latencyMs = opts.latencyMs ?? 0;
@@ -263,7 +268,7 @@ export class FakeDiscord {
       broadcast: (t, d, intent) => void this.gateway.broadcast(t, d, intent),
     });
 
-    apiServer.on('request', (req, res) => void this.router.handle(req, res));
+    apiServer.on('request', (req, res) => void (this.oauth.handles(req) ? this.oauth.handle(req, res) : this.router.handle(req, res)));
     apiServer.on('upgrade', (req, socket, head: Buffer) => {
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
       if (path === '/gateway' || path === '/gateway-resume' || path === '/gateway/') this.gateway.handleUpgrade(req, socket, head);
@@ -544,6 +549,11 @@ export class FakeDiscord {
     );
     this.changes.emit('change');
     return stored.message;
+  }
+
+  /** The user no longer accepts DMs from the bot: messages to their DM channel get 403, code 50007. */
+  closeDms(userId: string): void {
+    this.world.dmsClosed.add(userId);
   }
 
   // ------------------------------------------------------------------ interactions

@@ -214,6 +214,8 @@ export function registerRoutes(router: RestRouter, deps: RouteDeps): void {
     if (guildId !== null && (world.permissions(guildId, deps.botUser().id) & PermissionFlagsBits.SendMessages) === 0n) {
       throw new DiscordHttpError(403, ErrorCode.MissingPermissions, 'Missing Permissions');
     }
+    const recipient = guildId === null ? channel.recipients?.[0]?.id : undefined;
+    if (recipient !== undefined && world.dmsClosed.has(recipient)) throw new DiscordHttpError(403, ErrorCode.CannotSendMessagesToUser, 'Cannot send messages to this user');
     const data = isRecord(body) ? body : {};
     validateMessageBody(data, { create: true, fileCount: files.length });
     const stored = deps.messages.create({ channelId: channel.id, author: deps.botUser(), body: { ...data, flags: (typeof data['flags'] === 'number' ? data['flags'] : 0) & ~64 }, files, type: isRecord(data['message_reference']) ? MessageType.Reply : MessageType.Default });

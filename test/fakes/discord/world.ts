@@ -94,6 +94,8 @@ export class World {
   /** channel id → guild id, or null for DM channels */
   readonly channelGuild = new Map<string, string | null>();
   readonly dmChannels = new Map<string, FakeChannel>();
+  /** Users whose DMs are closed to the bot (privacy settings, or the bot blocked). */
+  readonly dmsClosed = new Set<string>();
   readonly messages = new Map<string, StoredMessage>();
   readonly channelMessages = new Map<string, string[]>();
   readonly attachments = new Map<string, StoredAttachment>();
