@@ -26,6 +26,7 @@ import { identityConflictPoster } from './discord/identity-conflict-poster.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
 import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
+import { startApprovalRecovery, type ApprovalRecoveryLoop } from '../commands/approvals/recovery.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 import { ApiLiveness } from './domain/api-liveness.js';
@@ -167,8 +168,11 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   // Awards a crash or another process left pending are finished once the gateway has told us
   // which guilds are ours, and then periodically.
   let recovery: RecoveryLoop | undefined;
+  let approvalRecovery: ApprovalRecoveryLoop | undefined;
   void ready.then(() => {
     if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
+    // Approval cards a stopped process left "checking with Valentina" (issue 9 §1).
+    if (stopping === undefined) approvalRecovery = startApprovalRecovery(client, deps);
   });
 
   // Listening before login: orchestrators see /readyz fail while the gateway is not READY.
@@ -204,7 +208,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       const drained = await Promise.race([
         // Background award settles stop too; what they leave pending, another process's recovery
         // (or this bot's next start) finishes.
-        Promise.all([router.drain(), recovery?.stop()]).then(() => deps.awards.dispose()).then(() => true),
+        Promise.all([router.drain(), recovery?.stop(), approvalRecovery?.stop()]).then(() => deps.awards.dispose()).then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownTimeoutMs).unref()),
       ]).catch((err: unknown) => {
         log.warn({ err }, 'draining failed');

@@ -18,12 +18,16 @@ interface Slot<V> {
   bytes: number;
 }
 
+/** Arrays longer than this are sized from this many evenly spaced items. */
+const ARRAY_SAMPLE = 64;
+
 /** Per-entry bookkeeping (the key, the map slot) counted on top of the value. */
 const ENTRY_OVERHEAD_BYTES = 64;
 
 /**
  * A rough size of a JSON-like value as V8 holds it: two bytes a string character, eight a
- * number, and a small overhead per object member. Good enough to bound a cache, not to bill it.
+ * number, and a small overhead per object member; long arrays are sampled. Good enough to bound
+ * a cache (it errs high), not to bill it.
  */
 export function approximateBytes(value: unknown, depth = 0): number {
   if (value === null || value === undefined) return 8;
@@ -36,7 +40,14 @@ export function approximateBytes(value: unknown, depth = 0): number {
       return 8;
     case 'object': {
       if (depth > 8) return 64;
-      if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + 8 + approximateBytes(item, depth + 1), 32);
+      if (Array.isArray(value)) {
+        // A long list (a company's users) is sized from an even sample, so sizing stays cheap.
+        if (value.length <= ARRAY_SAMPLE) return value.reduce<number>((sum, item) => sum + 8 + approximateBytes(item, depth + 1), 32);
+        const step = value.length / ARRAY_SAMPLE;
+        let sampled = 0;
+        for (let i = 0; i < ARRAY_SAMPLE; i += 1) sampled += 8 + approximateBytes(value[Math.floor(i * step)], depth + 1);
+        return 32 + Math.ceil((sampled / ARRAY_SAMPLE) * value.length);
+      }
       if (value instanceof Map) {
         let sum = 64;
         for (const [k, v] of value) sum += approximateBytes(k, depth + 1) + approximateBytes(v, depth + 1) + 16;

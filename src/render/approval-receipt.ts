@@ -3,6 +3,7 @@ import type { User } from '../api/index.js';
 import { displayName } from '../domain/members.js';
 import { roleLabel } from '../domain/roles.js';
 import { registrationFields, type RenderedMessage } from './approval-card.js';
+import type { ApprovalCard } from '../store/types.js';
 import { COLORS, EMBED_LIMITS, truncate } from './theme.js';
 
 export interface ApprovalReceiptView {
@@ -36,4 +37,24 @@ export function renderApprovalReceiptEmbed(view: ApprovalReceiptView): APIEmbed 
 /** The card once decided: the same facts, the decision, and no buttons. */
 export function renderApprovalReceipt(view: ApprovalReceiptView): RenderedMessage {
   return { embeds: [renderApprovalReceiptEmbed(view)], components: [] };
+}
+
+/**
+ * The receipt of a decision settled after a restart: the registrant may be gone from Valentina
+ * (denied or merged), so it names the decision and who made it, without the registration's fields.
+ */
+export function renderRecoveredReceipt(card: ApprovalCard): RenderedMessage {
+  const status = card.status === 'APPROVED' || card.status === 'DENIED' || card.status === 'MERGED' ? card.status : 'APPROVED';
+  const line = approvalDecisionLine({ status, outcome: card.outcome ?? '', handledByDiscordId: card.handledByDiscordId ?? '' });
+  return {
+    embeds: [
+      {
+        color: status === 'DENIED' ? COLORS.neutral : COLORS.success,
+        title: status === 'APPROVED' ? 'Approved' : status === 'DENIED' ? 'Denied' : 'Merged',
+        description: truncate(`${line}. Valentina confirmed it after a restart; it was applied once.`, EMBED_LIMITS.description),
+        footer: { text: `Valentina user ${card.userId}` },
+      },
+    ],
+    components: [],
+  };
 }

@@ -4,6 +4,7 @@ import { actingUserOf, parsedLogs, sentWithKey, startWorld, worldGenerations, ty
 import type { VerifiedProfile } from '../fakes/valentina/index.js';
 import type { InteractionHandle } from '../fakes/discord/index.js';
 import { EPHEMERAL, controls, customId, embedText, finalAnswer } from './support/replies.js';
+import { recoverApprovalCards } from '../../commands/approvals/recovery.js';
 
 /** The private follow-up a component press got (a refusal, "already handled", an error). */
 async function whispered(handle: InteractionHandle): Promise<APIMessage> {
@@ -422,6 +423,32 @@ for (const kind of worldGenerations()) {
 
       world.discord.button(customId(reopened, 'Approve as Player'), { user: admin2, message: card.id });
       expect(embedText(await settled(card.id))).toContain(`Approved as Player by <@${admin2}>`);
+    });
+
+    it('settles cards a stopped process left checking with Valentina: a receipt when applied, reopened when not', async () => {
+      const applied = await register('Resa', 'Restart');
+      const lost = await register('Lona', 'Restart');
+      const old = Date.now() - 3 * 60_000;
+      for (const r of [applied, lost]) {
+        expect(await world.store.approvalCards.claim(world.guildId, r.userId, world.members.admin.discordId, old)).toBe(true);
+        await world.store.approvalCards.markUnsettled(world.guildId, r.userId, world.members.admin.discordId, 'APPROVE:STORYTELLER', old);
+      }
+      // The first decision reached Valentina before its process stopped; the second did not.
+      const user = world.valentina.state.getUser(applied.userId);
+      if (user === undefined) throw new Error('seed');
+      user.role = 'STORYTELLER';
+
+      await recoverApprovalCards(world.bot.client, world.bot.deps);
+      const receipt = await settled(applied.card.id);
+      expect(embedText(receipt)).toContain(`Approved as Storyteller by <@${world.members.admin.discordId}>`);
+      expect(embedText(receipt)).toContain('after a restart');
+      expect((await world.store.approvalCards.get(world.guildId, applied.userId))?.status).toBe('APPROVED');
+      expect(await world.store.memberLinks.get(world.companyId, applied.discordId)).toMatchObject({ role: 'STORYTELLER' });
+
+      await world.discord.waitFor(() => embedText(world.discord.message(lost.card.id)).includes('was not applied by Valentina'));
+      expect(controls(world.discord.message(lost.card.id)).map((c) => c.label)).toContain('Approve as Player');
+      expect((await world.store.approvalCards.get(world.guildId, lost.userId))?.status).toBe('PENDING');
+      expect(requestsFor(lost.userId, '/approve')).toHaveLength(0);
     });
 
     it('posts no card without an approvals channel; /approvals still lists the registration', async () => {

@@ -89,5 +89,11 @@ describe('BoundedCache', () => {
     expect(approximateBytes('abcd')).toBeLessThan(approximateBytes('abcd'.repeat(100)));
     expect(approximateBytes({ a: [1, 2, 3], b: 'text' })).toBeGreaterThan(approximateBytes({}));
     expect(approximateBytes(new Map([['k', 'v'.repeat(100)]]))).toBeGreaterThan(200);
+    // A long list is sampled, and still scales with its length.
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `id${i}`, name: 'x'.repeat(20) }));
+    const small = approximateBytes(rows(1_000));
+    const large = approximateBytes(rows(10_000));
+    expect(large / small).toBeGreaterThan(9);
+    expect(large / small).toBeLessThan(11);
   });
 });
