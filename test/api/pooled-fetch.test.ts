@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { APITimeoutError, AuthorizationError, NotFoundError, RateLimitError, ValentinaClient } from '../../src/api/index.js';
+import { APIConnectionError, APITimeoutError, AuthorizationError, NotFoundError, RateLimitError, ValentinaClient } from '../../src/api/index.js';
 import { createPooledFetch, type PooledFetch } from '../../src/api/pooled-fetch.js';
 import { startFakeValentina, type FakeValentina } from '../fakes/valentina/index.js';
 import { caught } from './helpers/scripted-fetch.js';
@@ -46,15 +46,26 @@ describe('pooled fetch', () => {
     expect(await caught(users.addXp(player.id, campaign.id, 5, player.id))).toBeInstanceOf(AuthorizationError);
   });
 
-  it('retries a reset socket with the same Idempotency-Key, and surfaces 429 with its wait', async () => {
+  it('retries a reset read and a 5xx write with the same Idempotency-Key, never a reset write, and surfaces 429 with its wait', async () => {
     const { company, storyteller, player, campaign } = seed();
-    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', reset: true });
+    fake.inject({ method: 'GET', pathIncludes: `/users/${player.id}`, reset: true });
+    const beforeRead = fake.requests.length;
+    expect((await client().users(company.id).get(player.id)).id).toBe(player.id);
+    expect(fake.requests.slice(beforeRead).filter((r) => r.path.endsWith(`/users/${player.id}`))).toHaveLength(2);
+
+    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', status: 503 });
     const before = fake.requests.length;
     await client().users(company.id).addXp(player.id, campaign.id, 1, storyteller.id);
     const attempts = fake.requests.slice(before).filter((r) => r.path.endsWith('/xp/add'));
     expect(attempts).toHaveLength(2);
     expect(attempts[0]?.idempotencyKey).toBeDefined();
     expect(new Set(attempts.map((r) => r.idempotencyKey)).size).toBe(1);
+
+    // A write whose socket died after sending may have been applied: the pooled client does not re-send it either.
+    fake.inject({ method: 'POST', pathIncludes: '/experience/xp/add', reset: true });
+    const beforeReset = fake.requests.length;
+    expect(await caught(client().users(company.id).addXp(player.id, campaign.id, 1, storyteller.id))).toBeInstanceOf(APIConnectionError);
+    expect(fake.requests.slice(beforeReset).filter((r) => r.path.endsWith('/xp/add'))).toHaveLength(1);
 
     fake.setRateLimit({ name: 'hourly', capacity: 1, refillPerSecond: 0.01 });
     try {

@@ -209,7 +209,10 @@ describe('/xp export of a 100,000-entry ledger (SQLite)', () => {
       `export of ${N} entries: ${elapsedMs.toFixed(0)} ms end to end, event-loop delay max ${maxDelayMs.toFixed(1)} ms (p99 ${p99DelayMs.toFixed(1)} ms), ` +
         `heap growth at peak ${((heapPeak - heapBefore) / 1_048_576).toFixed(1)} MB, file ${file.name} ${(file.bytes.byteLength / 1_048_576).toFixed(2)} MB\n`,
     );
-    expect(maxDelayMs).toBeLessThan(200);
+    // Not a benchmark (bench/ops.ts is): the bound only catches real blocking. Built in one go,
+    // 100,000 rows hold the loop for well over a second; streamed, the worst pause measured was
+    // 29–227 ms on a loaded 2-core machine.
+    expect(maxDelayMs).toBeLessThan(1_000);
     expect(file.name).toMatch(/\.csv\.gz$/);
     expect(embedText(answer)).toContain('so it is gzipped');
     const rows = rowsOf(gunzipSync(file.bytes));
