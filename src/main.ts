@@ -25,8 +25,9 @@ import { ApprovalAnnouncer } from './discord/approval-announcer.js';
 import { identityConflictPoster } from './discord/identity-conflict-poster.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
-import { startAwardRecovery, type RecoveryLoop } from '../commands/xp/recovery.js';
-import { startApprovalRecovery, type ApprovalRecoveryLoop } from '../commands/approvals/recovery.js';
+import { startAwardRecovery } from '../commands/xp/recovery.js';
+import { startApprovalRecovery } from '../commands/approvals/recovery.js';
+import type { PeriodicTask } from './shared/periodic.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
 import { approvalCardMessage } from '../commands/approvals/index.js';
 import { ApiLiveness } from './domain/api-liveness.js';
@@ -167,8 +168,8 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   });
   // Awards a crash or another process left pending are finished once the gateway has told us
   // which guilds are ours, and then periodically.
-  let recovery: RecoveryLoop | undefined;
-  let approvalRecovery: ApprovalRecoveryLoop | undefined;
+  let recovery: PeriodicTask | undefined;
+  let approvalRecovery: PeriodicTask | undefined;
   void ready.then(() => {
     if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
     // Approval cards a stopped process left "checking with Valentina" (issue 9 §1).

@@ -4,6 +4,7 @@ import { loadPending, recoverUnsettledApprovals } from '../../src/domain/approva
 import { renderApprovalCard } from '../../src/render/approval-card.js';
 import { renderRecoveredReceipt } from '../../src/render/approval-receipt.js';
 import { cardIds } from './ids.js';
+import { startPeriodic, type PeriodicTask } from '../../src/shared/periodic.js';
 
 /** How often cards a stopped process left "checking with Valentina" are looked for. */
 export const APPROVAL_RECOVERY_INTERVAL_MS = 60_000;
@@ -30,30 +31,7 @@ export async function recoverApprovalCards(client: Client, deps: Deps): Promise<
   }
 }
 
-export interface ApprovalRecoveryLoop {
-  stop(): Promise<void>;
-}
-
 /** Recovery now and then every `intervalMs`, one pass at a time. */
-export function startApprovalRecovery(client: Client, deps: Deps, intervalMs = APPROVAL_RECOVERY_INTERVAL_MS): ApprovalRecoveryLoop {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (stopped || running !== null) return;
-    running = recoverApprovalCards(client, deps)
-      .catch((err: unknown) => deps.log.warn({ err }, 'approval recovery failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startApprovalRecovery(client: Client, deps: Deps, intervalMs = APPROVAL_RECOVERY_INTERVAL_MS): PeriodicTask {
+  return startPeriodic(() => recoverApprovalCards(client, deps), intervalMs, (err) => deps.log.warn({ err }, 'approval recovery failed'));
 }

@@ -2,6 +2,7 @@ import type { Client } from 'discord.js';
 import { postAudit } from '../../src/discord/audit.js';
 import type { Deps } from '../../src/deps.js';
 import { renderAwardAudit } from '../../src/render/award-audit.js';
+import { startPeriodic, type PeriodicTask } from '../../src/shared/periodic.js';
 
 /**
  * Finishes awards a crash or restart left PENDING (see AwardService.recover): those whose lease
@@ -23,34 +24,10 @@ export async function recoverPendingAwards(client: Client, deps: Deps): Promise<
   }
 }
 
-export interface RecoveryLoop {
-  /** Stops the timer and waits for a pass that is running. */
-  stop(): Promise<void>;
-}
-
 /**
  * Recovery now and then every `intervalMs`: another process (a shard, or the old process of a
  * rolling restart) may give awards up at any time, not only before this one started.
  */
-export function startAwardRecovery(client: Client, deps: Deps, intervalMs: number): RecoveryLoop {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (stopped || running !== null) return;
-    running = recoverPendingAwards(client, deps)
-      .catch((err: unknown) => deps.log.error({ err }, 'award recovery failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startAwardRecovery(client: Client, deps: Deps, intervalMs: number): PeriodicTask {
+  return startPeriodic(() => recoverPendingAwards(client, deps), intervalMs, (err) => deps.log.error({ err }, 'award recovery failed'));
 }
