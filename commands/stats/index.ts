@@ -68,9 +68,14 @@ const definitions = [
   { name: STATS_MENU, type: ApplicationCommandType.User, dm_permission: false },
 ] as const satisfies readonly RESTPostAPIApplicationCommandsJSONBody[];
 
-/** The embed, plus the chart as an attachment unless there is nothing to draw. */
+/** Said instead of the chart when the chart queue is full (a peak of /stats). */
+export const CHART_SKIPPED = 'Many charts are being drawn right now, so this one is left out. Run the command again in a moment to get it.';
+
+/** The embed, plus the chart as an attachment unless there is nothing to draw or the chart queue is full. */
 async function statsMessage(deps: Deps, summary: StatsSummary): Promise<MessagePayload> {
   if (summary.empty) return { embeds: [renderStatsEmbed(summary)] };
+  // The numbers now rather than the picture in many seconds: the queue of charts stays bounded.
+  if (deps.charts.busy) return { content: CHART_SKIPPED, embeds: [renderStatsEmbed(summary)] };
   const chart = await deps.charts.render(summary);
   return { embeds: [renderStatsEmbed(summary, STATS_CHART_FILENAME)], files: [{ attachment: chart, name: STATS_CHART_FILENAME }] };
 }

@@ -2,6 +2,9 @@ import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIMessage } from 'discord-api-types/v10';
 import { STATS_CHART } from '../../src/render/chart/stats-chart.js';
+import { MAX_PENDING_CHARTS } from '../../src/render/chart/chart-renderer.js';
+import { summarize } from '../../src/domain/statistics.js';
+import { CHART_SKIPPED } from '../../commands/stats/index.js';
 import { startWorld, worldGenerations, type World } from './harness.js';
 import { embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 
@@ -57,6 +60,25 @@ for (const kind of worldGenerations()) {
       expect(await chartOf(message)).toEqual({ width: STATS_CHART.width, height: STATS_CHART.height });
       const sent = world.valentina.requests.filter((r) => r.path.endsWith(`/users/${world.members.player.userId ?? ''}/statistics`));
       expect(sent.at(-1)?.query).toMatchObject({ num_top_traits: '3' });
+    });
+
+    it('answers with the numbers and no chart while the chart queue is full, and with the chart again after', async () => {
+      const filler = summarize(
+        { criticals: 1, successes: 1, failures: 1, botches: 0, total_rolls: 3, average_pool: 3, average_difficulty: 6, top_traits: [], criticals_percentage: 33, success_percentage: 33, failure_percentage: 33, botch_percentage: 0 },
+        'Filler',
+        'member',
+        false,
+      );
+      // Twice the bound: the queue stays full for as long as the command takes to ask for its chart.
+      const queued = Array.from({ length: 2 * MAX_PENDING_CHARTS }, () => world.bot.deps.charts.render(filler));
+      const busy = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member' }));
+      expect(busy.content).toBe(CHART_SKIPPED);
+      expect(embedText(busy)).toContain('Criticals **2** (25%)');
+      expect(busy.attachments).toEqual([]);
+      await Promise.all(queued);
+      const free = await finalAnswer(world.discord.slash('stats', { ...ctx('player'), subcommand: 'member' }));
+      expect(free.content ?? '').toBe('');
+      expect(await chartOf(free)).toEqual({ width: STATS_CHART.width, height: STATS_CHART.height });
     });
 
     it('posts in the channel when asked to share', async () => {

@@ -72,6 +72,21 @@ describe('ChartRenderer', () => {
     }
   });
 
+  it('is busy while its bound of charts is queued, and free again once they are drawn', async () => {
+    const charts = new ChartRenderer({ warn: () => undefined }, 2);
+    try {
+      expect(charts.busy).toBe(false);
+      const first = charts.render(summary);
+      expect(charts.busy).toBe(false);
+      const second = charts.render(summary);
+      expect(charts.busy).toBe(true);
+      await Promise.all([first, second]);
+      expect(charts.busy).toBe(false);
+    } finally {
+      await charts.close();
+    }
+  });
+
   it('still answers, on the main thread, once its worker is gone', async () => {
     const warnings: unknown[] = [];
     const charts = new ChartRenderer({ warn: (obj) => warnings.push(obj) });

@@ -11,6 +11,12 @@ interface ChartLog {
 type Reply = { id: number; png: Uint8Array } | { id: number; error: string };
 
 /**
+ * Charts queued or drawing at most before `busy` says to answer without one: about a second of
+ * work for the one chart thread at ~10 ms a chart. It bounds the queue (and its memory) at a peak.
+ */
+export const MAX_PENDING_CHARTS = 100;
+
+/**
  * Renders stats charts on one worker thread, started on first use. A chart costs ~10 ms of CPU:
  * on the event loop, a burst of /stats would hold up every acknowledgement behind it. One worker
  * also caps chart rendering at one core. When the worker cannot run, charts render on the
@@ -22,7 +28,15 @@ export class ChartRenderer {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (png: Buffer) => void; reject: (err: Error) => void }>();
 
-  constructor(private readonly log: ChartLog) {}
+  constructor(
+    private readonly log: ChartLog,
+    private readonly maxPending = MAX_PENDING_CHARTS,
+  ) {}
+
+  /** The queue is full: a new chart would wait for over a second of drawing. Answer without one. */
+  get busy(): boolean {
+    return this.pending.size >= this.maxPending;
+  }
 
   async render(summary: StatsSummary): Promise<Buffer> {
     const worker = this.broken ? undefined : (this.worker ?? this.start());
