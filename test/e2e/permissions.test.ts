@@ -139,6 +139,7 @@ class Fixtures {
       this.world.discord.addMember(this.world.guildId, discordId, { permissions: '2150747136' });
     }
     this.world.bot.deps.directory.invalidateUsers(this.world.companyId);
+    this.world.valentina.flushResponseCache();
     return { userId, discordId, username };
   }
 
@@ -176,17 +177,22 @@ class Fixtures {
   note(userId: string): string {
     const id = this.world.valentina.state.addNote(userId, { title: `Note ${this.next()}`, content: 'Written for the permission matrix.' }).id;
     this.world.bot.deps.notes.invalidate(this.world.companyId, userId);
+    this.world.valentina.flushResponseCache();
     return id;
   }
 
   quickroll(userId: string): string {
     const id = this.world.valentina.state.addQuickroll(userId, { name: `Jab ${this.next()}`, trait_names: ['Strength', 'Brawl'] }).id;
     this.world.bot.deps.quickrolls.invalidateQuickrolls(this.world.companyId, userId);
+    // Seeded as if the bot had written it: its key's cached lists are flushed, as that write would.
+    this.world.valentina.flushResponseCache();
     return id;
   }
 
   asset(userId: string): string {
-    return this.world.valentina.state.addAsset(userId, { filename: `map${this.next()}.png`, mime_type: 'image/png', bytes: Buffer.from(PNG) }).id;
+    const id = this.world.valentina.state.addAsset(userId, { filename: `map${this.next()}.png`, mime_type: 'image/png', bytes: Buffer.from(PNG) }).id;
+    this.world.valentina.flushResponseCache();
+    return id;
   }
 
   png(): string {
