@@ -173,16 +173,34 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
       ).map(toEntry);
     },
 
+    async companiesOf(guildId) {
+      const rows = await db.all('SELECT DISTINCT company_id FROM award_journal WHERE guild_id = ?', [guildId]);
+      return rows.flatMap((r) => (typeof r['company_id'] === 'string' ? [r['company_id']] : []));
+    },
+
     async listLedger(q) {
       const where = ['guild_id = ?'];
       const params: SqlValue[] = [q.guildId];
-      if (q.companyId !== undefined) {
-        where.push('company_id = ?');
+      const history = q.historyCompanyIds ?? [];
+      if (q.companyId !== undefined && history.length > 0) {
+        // The current company's entries by user, the history companies' by Discord member.
+        const marks = history.map(() => '?').join(', ');
+        const current = q.targetUserId === undefined ? 'company_id = ?' : '(company_id = ? AND target_user_id = ?)';
+        const past = q.targetUserId === undefined ? `company_id IN (${marks})` : `(company_id IN (${marks}) AND target_discord_id = ?)`;
+        where.push(`(${current} OR ${past})`);
         params.push(q.companyId);
-      }
-      if (q.targetUserId !== undefined) {
-        where.push('target_user_id = ?');
-        params.push(q.targetUserId);
+        if (q.targetUserId !== undefined) params.push(q.targetUserId);
+        params.push(...history);
+        if (q.targetUserId !== undefined) params.push(q.targetDiscordId ?? '');
+      } else {
+        if (q.companyId !== undefined) {
+          where.push('company_id = ?');
+          params.push(q.companyId);
+        }
+        if (q.targetUserId !== undefined) {
+          where.push('target_user_id = ?');
+          params.push(q.targetUserId);
+        }
       }
       if (q.campaignId !== undefined) {
         where.push('campaign_id = ?');
