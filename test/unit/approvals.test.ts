@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, ServerError, UserSchema, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
+import { NotFoundError, ServerError, UserSchema, V1_MARCH_2026, ValidationError, type User, type ValentinaClient } from '../../src/api/index.js';
 import type { Deps } from '../../src/deps.js';
 import {
   AdminMergeNeedsConfirmError,
@@ -124,7 +124,7 @@ class FakeUsers {
 }
 
 function fakeApi(users: FakeUsers): ValentinaClient {
-  return { users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
+  return { wire: V1_MARCH_2026, users: () => users.service, companies: () => ({ get: async () => ({ resources_modified_at: null }) }) } as unknown as ValentinaClient;
 }
 
 describe('decideApproval', () => {
