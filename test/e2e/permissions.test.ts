@@ -14,7 +14,7 @@ import type { RecordedRequest } from '../fakes/valentina/index.js';
 import { APPLICATION_ID, discordIdentity, startWorld, type World } from './harness.js';
 import type { FakeGeneration } from '../fakes/valentina/index.js';
 import { assetConfirmId, assetDeleteId } from '../../commands/asset/index.js';
-import { mergeOkId } from '../../commands/approvals/ids.js';
+import { encodeExpiry, mergeAdminId, mergeOkId } from '../../commands/approvals/ids.js';
 import { COMPONENTS } from './support/components.js';
 import { menus, slashPaths } from './support/fuzz-cases.js';
 import {
@@ -541,6 +541,17 @@ function rows(): Row[] {
         const pending = c.fx.user({ role: 'UNAPPROVED', discord: true });
         const into = c.fx.user();
         return fired(press(c, mergeOkId.encode([pending.userId, into.userId], c.actor.discordId)), pending.userId);
+      },
+    },
+    {
+      name: 'merge into an Admin confirmed (the second, expiring confirm)',
+      covers: ['component:approvals:merge-adm'],
+      kind: 'write',
+      allowed: admin,
+      fire: (c) => {
+        const pending = c.fx.user({ role: 'UNAPPROVED', discord: true });
+        const into = c.fx.user();
+        return fired(press(c, mergeAdminId.encode([pending.userId, into.userId, encodeExpiry(Date.now() + 60_000)], c.actor.discordId)), pending.userId);
       },
     },
     { name: 'merge cancelled', covers: ['component:approvals:merge-no'], kind: 'read', allowed: everyone, fire: (c) => fired(press(c, `approvals:merge-no:1:${c.actor.discordId}`)) },
