@@ -339,6 +339,7 @@ export const approvals: CommandModule = {
     componentRoute(mergeAdminId, {
       ack: 'update',
       async run(interaction, [userId, primaryUserId, expiry], ctx) {
+        // Who may press comes before whether it expired: a non-admin hears a refusal either way.
         await requireAdmin(ctx.deps, interaction);
         if (ctx.deps.clock.now() > decodeExpiry(expiry)) {
           await ctx.respond.update({ embeds: [renderNoticeEmbed('Merge not done', 'That confirm expired. Nothing changed; open the merge again if you still want it.', COLORS.neutral)], components: [] });

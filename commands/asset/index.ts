@@ -93,7 +93,7 @@ export const asset: CommandModule = {
         // The cheap checks (size, type, host) come back before anything else is looked up.
         deps.attachments.check(file);
         const owner = await resolveAssetOwner(deps, actor, member === null ? null : { discordId: member.id, bot: member.bot }, { verb: 'upload assets', staffOnly: true });
-        const saved = await saveAttachment(deps, actor.companyId, owner.userId, file, `${interaction.id}:asset-upload`);
+        const saved = await saveAttachment(deps, actor.companyId, owner.userId, file, `${interaction.id}:asset-upload`, actor.userId);
         await respond.send({
           embeds: [renderAssetEmbed(saved, { title: 'Asset saved', color: COLORS.success, footer: 'See every asset with /asset list', ...(owner.self ? {} : { owner: `<@${owner.discordId}>` }) })],
         });

@@ -1,4 +1,5 @@
 import type { ChatInputCommandInteraction, Interaction } from 'discord.js';
+import { idGenerationOf } from '../../src/api/index.js';
 import { componentRoute, type ComponentRoute, type HandlerContext, type SlashRoute } from '../../src/discord/command.js';
 import { requireTarget, resolveCampaign, type AwardActor } from '../../src/domain/awards/award-context.js';
 import { readLedger } from '../../src/domain/awards/ledger.js';
@@ -66,7 +67,7 @@ async function showLedger(
   const filter = campaignOption ?? categoryCampaign;
   const campaign = filter === null ? null : await resolveCampaign(deps, actor, filter);
   const [ledger, campaigns] = await Promise.all([
-    readLedger(deps, { guildId: actor.guildId, companyId: actor.companyId, targetUserId: who?.userId ?? null, campaignId: campaign?.id ?? null }, page),
+    readLedger(deps, { guildId: actor.guildId, companyId: actor.companyId, targetUserId: who?.userId ?? null, targetDiscordId: who?.discordId ?? null, campaignId: campaign?.id ?? null }, page),
     campaign === null ? deps.directory.listCampaigns(actor.companyId, actor.userId).catch(() => []) : Promise.resolve([]),
   ]);
   const names = new Map(campaigns.map((c) => [c.id, c.name]));
@@ -74,7 +75,8 @@ async function showLedger(
     page: ledger,
     subject: who === null ? 'everyone in this server' : who.discordId === actor.discordId ? 'you' : `<@${who.discordId}>`,
     campaignName: campaign?.name ?? null,
-    campaignNameOf: (id) => names.get(id) ?? 'Unknown campaign',
+    // A campaign id of the other API generation: an entry from before the server upgrade.
+    campaignNameOf: (id) => names.get(id) ?? (idGenerationOf(id) !== undefined && idGenerationOf(id) !== deps.api.apiVersion ? 'before the server upgrade' : 'Unknown campaign'),
     showTarget: who === null,
     pageId: (n) => ledgerPageId.encode([String(n), who?.discordId ?? '-', campaign?.id ?? '-'], interaction.user.id),
   });

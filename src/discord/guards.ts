@@ -1,3 +1,4 @@
+import { settleUpgradedSettings } from '../domain/server-upgrade.js';
 import type { Interaction } from 'discord.js';
 import { DiscordIdConflictError, NotLinkedError, PermissionDeniedError, UnapprovedError, UserFacingError } from '../domain/errors.js';
 import type { GuildContext } from '../domain/guild-context.js';
@@ -32,8 +33,9 @@ export async function requireActor(deps: Deps, interaction: Interaction, opts: {
     throw deps.identity.conflictFor(guild.companyId, interaction.user.id) === null ? new NotLinkedError() : new DiscordIdConflictError();
   }
   if (link.role === 'UNAPPROVED' && opts.allowUnapproved !== true) throw new UnapprovedError();
-  const campaign = await deps.campaignDefaults.resolve(guild, categoryOf(interaction));
-  return { guildId, guild, companyId: guild.companyId, link, campaign };
+  const settled = await settleUpgradedSettings(deps, guild, link.userId);
+  const campaign = await deps.campaignDefaults.resolve(settled, categoryOf(interaction));
+  return { guildId, guild: settled, companyId: settled.companyId, link, campaign };
 }
 
 /** The channel category the interaction was used in (a thread counts under its parent's), if any. */

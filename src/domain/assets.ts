@@ -59,9 +59,17 @@ export async function resolveAssetOwner(
 }
 
 /** Downloads one attachment under the policy and uploads it; either both happen or nothing is saved. */
-export async function saveAttachment(deps: Pick<AssetDeps, 'api' | 'attachments'>, companyId: string, userId: string, att: AttachmentRef, idempotencyKey: string): Promise<Asset> {
+export async function saveAttachment(
+  deps: Pick<AssetDeps, 'api' | 'attachments'>,
+  companyId: string,
+  userId: string,
+  att: AttachmentRef,
+  idempotencyKey: string,
+  actingUserId: string = userId,
+): Promise<Asset> {
   const file = await deps.attachments.download(att);
-  return deps.api.users(companyId).uploadAsset(userId, file.filename, file.bytes, { contentType: file.contentType, idempotencyKey });
+  // The uploader is the invoker, not the owner: v2 checks and records the acting user (uploaded_by_id).
+  return deps.api.users(companyId).uploadAsset(userId, file.filename, file.bytes, { contentType: file.contentType, idempotencyKey, actingUserId });
 }
 
 export interface SaveReport {

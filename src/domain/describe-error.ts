@@ -49,6 +49,17 @@ export function describeError(err: unknown, reference: string): ErrorDescription
   if (err instanceof NotFoundError) {
     return { title: 'Not found', message: 'That no longer exists in Valentina. It may have been deleted.', level: 'info' };
   }
+  if (err instanceof AuthorizationError && err.detail === undefined) {
+    // v1's role guards answer a bare 403 and keep a user's role for 60 s after its last use
+    // (CONTRACT §1.10): right after an approval or a role change they can still see the old one.
+    return {
+      title: 'Not allowed yet',
+      message:
+        'Valentina refused this for your user without saying why. Right after an approval or a role change it can keep using the old role for up to a minute: ' +
+        'wait a minute without using the bot, then try again. Nothing was changed. If it keeps happening, ask an admin to check your role.',
+      level: 'warn',
+    };
+  }
   if (err instanceof AuthorizationError) {
     return {
       title: 'Not allowed',

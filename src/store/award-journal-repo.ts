@@ -189,8 +189,34 @@ export function createAwardJournalRepo(db: SqlDb): AwardJournalRepo {
       ).map(toEntry);
     },
 
+    async companiesOf(guildId) {
+      const rows = await db.all('SELECT DISTINCT company_id FROM award_journal WHERE guild_id = ?', [guildId]);
+      return rows.flatMap((r) => (typeof r['company_id'] === 'string' ? [r['company_id']] : []));
+    },
+
     async listLedger(q) {
-      const { where, params } = ledgerFilter(['guild_id = ?'], [q.guildId], q);
+      const history = q.historyCompanyIds ?? [];
+      let where: string[];
+      let params: SqlValue[];
+      if (q.companyId !== undefined && history.length > 0) {
+        // The current company's entries by user, the history companies' by Discord member.
+        where = ['guild_id = ?'];
+        params = [q.guildId];
+        const marks = history.map(() => '?').join(', ');
+        const current = q.targetUserId === undefined ? 'company_id = ?' : '(company_id = ? AND target_user_id = ?)';
+        const past = q.targetUserId === undefined ? `company_id IN (${marks})` : `(company_id IN (${marks}) AND target_discord_id = ?)`;
+        where.push(`(${current} OR ${past})`);
+        params.push(q.companyId);
+        if (q.targetUserId !== undefined) params.push(q.targetUserId);
+        params.push(...history);
+        if (q.targetUserId !== undefined) params.push(q.targetDiscordId ?? '');
+        if (q.campaignId !== undefined) {
+          where.push('campaign_id = ?');
+          params.push(q.campaignId);
+        }
+      } else {
+        ({ where, params } = ledgerFilter(['guild_id = ?'], [q.guildId], q));
+      }
       const limit = Math.min(Math.max(Math.trunc(q.limit), 0), MAX_LEDGER_PAGE);
       const offset = Math.max(Math.trunc(q.offset), 0);
       const clause = where.join(' AND ');

@@ -105,7 +105,14 @@ export interface AwardLease {
 export interface LedgerQuery {
   guildId: string;
   companyId?: string;
+  /**
+   * Companies whose entries are history (the guild's company before a server upgrade changed its
+   * id): listed too, and matched to a member by `targetDiscordId` instead of `targetUserId`.
+   */
+  historyCompanyIds?: readonly string[];
   targetUserId?: string;
+  /** With `historyCompanyIds` and `targetUserId`: the member whose history entries are shown. */
+  targetDiscordId?: string;
   campaignId?: string;
   limit: number;
   offset: number;
@@ -148,6 +155,8 @@ export interface AwardJournalRepo {
   listUnleased(now: number): Promise<AwardEntry[]>;
   /** Newest first. Excludes nothing: the ledger shows failed and undone entries too. */
   listLedger(query: LedgerQuery): Promise<{ items: AwardEntry[]; total: number }>;
+  /** The companies a guild's entries were made under (more than one after a rebind or a server upgrade). */
+  companiesOf(guildId: string): Promise<string[]>;
   /** Entries per status across every guild, for metrics and /setup status. */
   countByStatus(): Promise<Record<AwardStatus, number>>;
   /** Oldest first, ids above `afterId`: keyset pages for a streamed ledger export. */

@@ -75,6 +75,8 @@ describe('refusals of public commands', () => {
     const note = world.valentina.state.addNote(world.members.player.userId ?? '', { title: 'Vanishing', content: 'Deleted before it is shared.' });
     const view = await finalAnswer(world.discord.slash('note', { ...ctx('player'), subcommand: 'view', options: { note: note.id } }));
     world.valentina.state.notes.delete(note.id);
+    // Deleted as through the bot's own key, so the server's 60 s cache forgets it too.
+    world.valentina.flushResponseCache();
     world.bot.deps.notes.invalidate(world.companyId, world.members.player.userId ?? '');
     const share = (view.components as unknown as Array<{ components: Array<{ label?: string; custom_id?: string }> }>)[0]?.components.find((c) => c.label === 'Share to channel')?.custom_id ?? '';
     expect((await refused(() => world.discord.button(share, { ...ctx('player'), message: view.id }))).title).toBe('Not found');

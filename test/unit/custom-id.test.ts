@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CUSTOM_ID_MAX, CustomIdError, defineComponentId, parseCustomId } from '../../src/discord/custom-id.js';
+import { CUSTOM_ID_MAX, CustomIdError, VALENTINA_ID_ARG, defineComponentId, parseCustomId } from '../../src/discord/custom-id.js';
 
 const undo = defineComponentId('xp', 'undo', 1, z.tuple([z.string().regex(/^\d+$/)]));
 
@@ -38,5 +38,20 @@ describe('custom-id codec', () => {
     const many = defineComponentId('scene', 'pick', 1, z.array(z.string()));
     expect(() => many.encode(Array.from({ length: 10 }, () => '123456789012345678'))).toThrow(CustomIdError);
     expect(() => undo.encode(['4:2'])).toThrow(CustomIdError);
+  });
+
+  it('packs v2 UUID args to 23 characters and unpacks them, leaving v1 ObjectIds as they are', () => {
+    const pair = defineComponentId('approvals', 'merge-adm', 1, z.tuple([z.string().regex(VALENTINA_ID_ARG), z.string().regex(VALENTINA_ID_ARG), z.string()]));
+    const a = '019d6fdf-1868-77f5-970a-156e8f0f9d8c';
+    const b = '019d6fdf-1868-77f5-970a-156e8f0f9d8d';
+    const raw = pair.encode([a, b, 'zzzzzzzz'], '12345678901234567890');
+    expect(raw.length).toBeLessThanOrEqual(CUSTOM_ID_MAX);
+    expect(raw).not.toContain(a);
+    const parsed = parseCustomId(raw);
+    expect(parsed && pair.decode(parsed)).toEqual([a, b, 'zzzzzzzz']);
+    const v1 = pair.encode(['68c1f7d0a1b2c3d4e5f60718', '68c1f7d0a1b2c3d4e5f60719', '1'], '1');
+    expect(v1).toBe('approvals:merge-adm:1:1:68c1f7d0a1b2c3d4e5f60718:68c1f7d0a1b2c3d4e5f60719:1');
+    const parsedV1 = parseCustomId(v1);
+    expect(parsedV1 && pair.decode(parsedV1)).toEqual(['68c1f7d0a1b2c3d4e5f60718', '68c1f7d0a1b2c3d4e5f60719', '1']);
   });
 });

@@ -33,7 +33,9 @@ describe('describeError', () => {
     const cases: Array<[unknown, RegExp, string]> = [
       [new ValidationError(problem(400, 'Bad Request', 'User does not have enough XP to complete the action.')), /enough XP/, 'info'],
       [new NotFoundError(problem(404, 'Not Found', 'Note not found')), /no longer exists/, 'info'],
-      [new AuthorizationError(problem(403, 'Forbidden')), /refused this action/, 'warn'],
+      [new AuthorizationError(problem(403, 'Forbidden', 'User not authorized to grant or remove XP for this user')), /refused this action/, 'warn'],
+      // v1's role guard: a bare 403, possibly its 60 s role cache right after an approval.
+      [new AuthorizationError(problem(403, 'Forbidden')), /keep using the old role for up to a minute/, 'warn'],
       [new AuthenticationError(problem(401, 'Unauthorized', 'Unauthorized API key')), /API key was refused.*ref/, 'error'],
       [new ServerError(problem(503, 'Service Unavailable')), /having trouble|did not answer/, 'warn'],
       [new RateLimitError({ ...problem(429, 'Too Many Requests', 'You are being rate limited.'), retryAfterSeconds: 12.3 }), /13 s/, 'warn'],

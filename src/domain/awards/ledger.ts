@@ -1,3 +1,4 @@
+import { idGenerationOf } from '../../api/index.js';
 import type { Deps } from '../../deps.js';
 import type { AwardEntry } from '../../store/types.js';
 
@@ -8,6 +9,8 @@ export interface LedgerFilter {
   companyId: string;
   /** null: every member (storytellers and admins only). */
   targetUserId: string | null;
+  /** The member's Discord id, which finds their entries from before a server upgrade. */
+  targetDiscordId?: string | null;
   campaignId: string | null;
 }
 
@@ -19,11 +22,34 @@ export interface LedgerPage {
   pages: number;
 }
 
-/** One page of the journal, newest first. A page past the end shows the last one. */
-export async function readLedger(deps: Pick<Deps, 'store'>, filter: LedgerFilter, page: number): Promise<LedgerPage> {
+/**
+ * The guild's companies from before a server upgrade: their ids are of the other API generation,
+ * so their entries are history, shown but never sent to the new server.
+ */
+export async function historyCompanies(deps: Pick<Deps, 'store' | 'api'>, guildId: string): Promise<string[]> {
+  const current = deps.api.apiVersion;
+  return (await deps.store.awards.companiesOf(guildId)).filter((id) => {
+    const generation = idGenerationOf(id);
+    return generation !== undefined && generation !== current;
+  });
+}
+
+/** True when an entry was made on the server generation before an upgrade (its ids cannot be sent). */
+export function isHistoryEntry(deps: Pick<Deps, 'api'>, entry: Pick<AwardEntry, 'companyId'>): boolean {
+  const generation = idGenerationOf(entry.companyId);
+  return generation !== undefined && generation !== deps.api.apiVersion;
+}
+
+/**
+ * One page of the journal, newest first. A page past the end shows the last one. Entries from
+ * before a server upgrade are included (a member's by their Discord id, as their user id changed).
+ */
+export async function readLedger(deps: Pick<Deps, 'store'> & Partial<Pick<Deps, 'api'>>, filter: LedgerFilter, page: number): Promise<LedgerPage> {
+  const history = deps.api === undefined ? [] : await historyCompanies({ store: deps.store, api: deps.api }, filter.guildId);
   const query = {
     guildId: filter.guildId,
     companyId: filter.companyId,
+    ...(history.length === 0 ? {} : { historyCompanyIds: history, targetDiscordId: filter.targetDiscordId ?? '' }),
     ...(filter.targetUserId === null ? {} : { targetUserId: filter.targetUserId }),
     ...(filter.campaignId === null ? {} : { campaignId: filter.campaignId }),
     limit: LEDGER_PAGE_SIZE,

@@ -1,3 +1,4 @@
+import { idGenerationOf } from '../../api/index.js';
 import type { AwardEntry, AwardKind } from '../../store/types.js';
 import { AlreadyHandledError, ExpiredError, InvalidInputError, NotFoundInputError, PermissionDeniedError, UserFacingError } from '../errors.js';
 import { COOL_POINT_XP, mayUndo, type XpActor } from '../xp-policy.js';
@@ -58,6 +59,11 @@ export interface UndoPlan {
 export function planUndo(entries: readonly AwardEntry[], actor: XpActor, now: number): UndoPlan {
   if (entries.length === 0) throw new NotFoundInputError('This award is no longer in the journal.');
   if (entries.some((e) => e.undoOf !== null)) throw new InvalidInputError('An undo cannot itself be undone.');
+  const generation = idGenerationOf(actor.userId);
+  if (generation !== undefined && entries.some((e) => idGenerationOf(e.targetUserId) !== generation)) {
+    // Made before the Valentina server was upgraded: its ids mean nothing to the new server.
+    throw new InvalidInputError('This award was made before the Valentina server was upgraded. It stays in `/xp log` as history and cannot be undone from here; use `/xp remove` instead.', 'History');
+  }
   if (now > undoExpiresAt(entries)) {
     throw new ExpiredError('Undo only works for 10 minutes after an award. Use `/xp remove` to take XP back.');
   }

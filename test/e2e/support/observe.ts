@@ -220,6 +220,8 @@ export function apiWrites(requests: readonly ValentinaRequest[]): ValentinaReque
 
 /** The `requesting_user_id` a request carried (body or query), if any. */
 export function requesterOf(r: ValentinaRequest): string | undefined {
+  // v2 names the acting user in On-Behalf-Of.
+  if (r.onBehalfOf !== undefined) return r.onBehalfOf;
   const fromBody = r.body !== null && typeof r.body === 'object' ? (r.body as Record<string, unknown>)['requesting_user_id'] : undefined;
   if (typeof fromBody === 'string') return fromBody;
   return r.query['requesting_user_id'];

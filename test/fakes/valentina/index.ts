@@ -70,6 +70,11 @@ export interface FakeValentina {
   setRateLimit(config: RateLimitConfig): void;
   /** Makes the next matching request(s) misbehave. */
   inject(fault: Fault): void;
+  /**
+   * Forgets the cached GET answers of an API key (default: the fake's key), as that key's own
+   * audited write would: for seeding that stands for writes the bot made itself.
+   */
+  flushResponseCache(apiKey?: string): void;
   close(): Promise<void>;
 }
 
@@ -119,6 +124,7 @@ export async function startFakeValentina(opts: FakeValentinaOptions = {}): Promi
     },
     setRateLimit: (config) => server.setRateLimit(config),
     inject: (fault) => server.inject(fault),
+    flushResponseCache: (key) => server.flushResponseCache(key ?? apiKey),
     close: () => server.close(),
   };
 }

@@ -158,6 +158,11 @@ export class FakeServer {
     this.limiter.configure(config);
   }
 
+  /** Empties the response cache of one API key, as that key's audited write would. */
+  flushResponseCache(apiKey: string): void {
+    this.cache?.flush(apiKey);
+  }
+
   inject(fault: Fault): void {
     this.faults.push({ fault, remaining: fault.times ?? 1 });
   }
