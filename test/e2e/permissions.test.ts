@@ -544,17 +544,6 @@ function rows(): Row[] {
       },
     },
     {
-      name: 'merge into an Admin confirmed (the second, expiring confirm)',
-      covers: ['component:approvals:merge-adm'],
-      kind: 'write',
-      allowed: admin,
-      fire: (c) => {
-        const pending = c.fx.user({ role: 'UNAPPROVED', discord: true });
-        const into = c.fx.user();
-        return fired(press(c, mergeAdminId.encode([pending.userId, into.userId, encodeExpiry(Date.now() + 60_000)], c.actor.discordId)), pending.userId);
-      },
-    },
-    {
       name: 'merge into an Admin confirmed (the second confirm)',
       covers: ['component:approvals:merge-adm'],
       kind: 'write',
@@ -562,8 +551,8 @@ function rows(): Row[] {
       fire: (c) => {
         const pending = c.fx.user({ role: 'UNAPPROVED', discord: true });
         const into = c.fx.user({ role: 'ADMIN' });
-        const expiry = Math.ceil((Date.now() + 120_000) / 1000).toString(36);
-        return fired(press(c, `approvals:merge-adm:1:${c.actor.discordId}:${pending.userId}:${into.userId}:${expiry}`), pending.userId);
+        // Through the codec: on v2 it packs the two UUIDs to fit Discord's 100 characters.
+        return fired(press(c, mergeAdminId.encode([pending.userId, into.userId, encodeExpiry(Date.now() + 120_000)], c.actor.discordId)), pending.userId);
       },
     },
     { name: 'merge cancelled', covers: ['component:approvals:merge-no'], kind: 'read', allowed: everyone, fire: (c) => fired(press(c, `approvals:merge-no:1:${c.actor.discordId}`)) },

@@ -304,6 +304,9 @@ for (const kind of worldStores()) {
       const member = newMember('Vic', 'vic@example.org');
       const vic = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Vic', name_last: 'Verified', username: 'vic', email: 'vic@example.org' });
       const picked = world.valentina.state.addUser(world.companyId, { role: 'PLAYER', name_first: 'Wrong', name_last: 'Pick', username: 'wrongpick', email: 'wrong@example.org' });
+      // Users added outside the bot show up once the server's 60 s response cache and the bot's user list have turned over.
+      world.valentina.flushResponseCache();
+      world.bot.deps.directory.invalidateUsers(world.companyId);
       const dmsBefore = world.discord.requests.length;
       const h = world.discord.slash('link', { ...as(world.members.admin.discordId), options: { member, user: picked.id } });
       const answer = await finalAnswer(h);
