@@ -228,7 +228,10 @@ async function measureRun(run: number, opts: Options, bench: BenchWorld, mix: Mi
         f.sustainCpuMs = ((await child.probe()).cpuMs - before.cpuMs) / result.outcomes.length;
         f.sustain = result;
         f.sustainComplete = completeAnswers(result);
-        progress(`${describeLoad(`${tag} sustained ${opts.sustainRate}/s`, result, f.sustainComplete)}; child loop delay p99 ${ms(f.sustainChildLoop.p99, 1)} max ${ms(f.sustainChildLoop.max, 1)}`);
+        // /stats answers sent without their chart (the bot sheds charts when its chart queue is full).
+        const statsAnswers = result.outcomes.filter((o) => o.kind === 'stats' && o.handle.original() !== undefined);
+        const chartless = statsAnswers.filter((o) => (o.handle.original()?.attachments.length ?? 0) === 0).length;
+        progress(`${describeLoad(`${tag} sustained ${opts.sustainRate}/s`, result, f.sustainComplete)}; child loop delay p99 ${ms(f.sustainChildLoop.p99, 1)} max ${ms(f.sustainChildLoop.max, 1)}; stats answered without a chart ${chartless} of ${statsAnswers.length}`);
       });
     }
     if (opts.only.has('memory') && big !== undefined) {
