@@ -196,6 +196,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     } catch (err) {
       // A port in use: fail start-up cleanly rather than run without the health endpoints asked for.
       await stopStep(log, 'chart worker', () => deps.charts.close());
+      await stopStep(log, 'Valentina connections', async () => pooled?.close());
       await stopStep(log, 'store', () => store.close());
       throw err;
     }
