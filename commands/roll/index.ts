@@ -31,7 +31,7 @@ const traitOptions = TRAIT_OPTIONS.map(
 const definitions = [
   {
     name: 'roll',
-    description: "Roll dice: any pool, or your character's traits",
+    description: "Roll dice: a pool you choose, or your character's traits",
     type: ApplicationCommandType.ChatInput,
     dm_permission: false,
     options: [
