@@ -31,6 +31,8 @@ export const ProbeSchema = z.object({
   loopDelay: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
   /** V8 heap spaces: committed size by space name (where heapTotal sits). */
   spaces: z.record(z.string(), z.number()),
+  /** The same spaces' resident pages: a committed young generation is not all touched. */
+  spacesPhysical: z.record(z.string(), z.number()),
 });
 export type Probe = z.infer<typeof ProbeSchema>;
 
@@ -76,6 +78,7 @@ function takeProbe(self: ChildSelf, gc: boolean, resetLoopDelay = false): Probe 
       return (cpu.user + cpu.system) / 1000;
     })(),
     spaces: Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_size])),
+    spacesPhysical: Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.physical_space_size])),
     loopDelay: (() => {
       const figures = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
       if (resetLoopDelay) loopDelay.reset();

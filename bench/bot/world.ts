@@ -53,7 +53,8 @@ export async function startBenchWorld(opts: { apiLatencyMs: number; coldUsers: n
     // Response validation is the fake's own CPU, spent in the parent next to the load generator.
     valentina: { latencyMs: opts.apiLatencyMs, validateResponses: false },
     logLevel: 'info',
-    env: { SHUTDOWN_TIMEOUT_MS: '3000' },
+    // HTTP_PORT as the Dockerfile sets it (health, readiness and /metrics on), on an ephemeral port.
+    env: { SHUTDOWN_TIMEOUT_MS: '3000', HTTP_PORT: '0' },
   });
   await world.bot.stop('bench: measured bots run in child processes');
   const { discord, valentina } = world;
