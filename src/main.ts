@@ -29,7 +29,7 @@ import { startAwardRecovery } from '../commands/xp/recovery.js';
 import { startApprovalRecovery } from '../commands/approvals/recovery.js';
 import type { PeriodicTask } from './shared/periodic.js';
 import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
-import { approvalCardMessage } from '../commands/approvals/index.js';
+import { approvalCardMessage } from '../commands/approvals/routes.js';
 import { ApiLiveness } from './domain/api-liveness.js';
 import { StatusBoard } from './domain/status-board.js';
 import { readBotVersion } from './version.js';
