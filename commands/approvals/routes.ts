@@ -1,12 +1,4 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  ComponentType,
-  TextInputStyle,
-  type Interaction,
-  type ModalComponentData,
-  type RESTPostAPIApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ComponentType, TextInputStyle, type Interaction, type ModalComponentData } from 'discord.js';
 import type { User } from '../../src/api/index.js';
 import { componentRoute, type CommandRoutes, type ComponentInteraction, type HandlerContext } from '../../src/discord/command.js';
 import { requireActor, requireRole, type Actor } from '../../src/discord/guards.js';
@@ -54,11 +46,6 @@ import {
 
 /** How long the explicit confirm of a merge into an ADMIN user stays usable. */
 const ADMIN_MERGE_CONFIRM_MS = 2 * 60_000;
-
-/** The card posted to the approvals channel (the announcer calls this). */
-export function approvalCardMessage(user: User): RenderedMessage {
-  return renderApprovalCard(user, cardIds(user.id, 'c'));
-}
 
 async function requireAdmin(deps: Deps, interaction: Interaction): Promise<Actor> {
   const actor = await requireActor(deps, interaction);

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, type Attachment, type Interaction, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
+import { type Attachment, type Interaction } from 'discord.js';
 import { z } from 'zod';
 import { componentRoute, type CommandRoutes } from '../../src/discord/command.js';
 import { defineComponentId, VALENTINA_ID_ARG } from '../../src/discord/custom-id.js';

@@ -1,9 +1,4 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  PermissionFlagsBits,
-  type RESTPostAPIApplicationCommandsJSONBody,
-} from 'discord.js';
+import { PermissionFlagsBits } from 'discord.js';
 import type { CommandRoutes } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
 import { identityOf } from '../../src/discord/member-identity.js';

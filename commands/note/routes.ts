@@ -1,12 +1,4 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  ComponentType,
-  TextInputStyle,
-  type Interaction,
-  type ModalComponentData,
-  type RESTPostAPIApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ComponentType, TextInputStyle, type Interaction, type ModalComponentData } from 'discord.js';
 import { z } from 'zod';
 import { componentRoute, type AutocompleteRoute, type CommandRoutes } from '../../src/discord/command.js';
 import { defineComponentId, VALENTINA_ID_ARG } from '../../src/discord/custom-id.js';

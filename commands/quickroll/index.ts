@@ -6,7 +6,7 @@ import {
   QUICKROLL_NAME_MAX,
   QUICKROLL_NAME_MIN,
 } from '../../src/domain/quickrolls.js';
-import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from '../../src/domain/rolls.js';
+import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from '../../src/domain/roll-limits.js';
 
 const quickrollOption = {
   name: 'name',

@@ -1,4 +1,4 @@
-import { ApplicationCommandType, ComponentType, TextInputStyle, type ModalComponentData, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
+import { ComponentType, TextInputStyle, type ModalComponentData } from 'discord.js';
 import { z } from 'zod';
 import { componentRoute, type CommandRoutes } from '../../src/discord/command.js';
 import { defineComponentId } from '../../src/discord/custom-id.js';

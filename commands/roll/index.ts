@@ -1,7 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandModule } from '../../src/discord/command.js';
-import { DESPERATION_MAX, DESPERATION_MIN, POOL_MAX, POOL_MIN } from '../../src/domain/pool-rolls.js';
-import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from '../../src/domain/rolls.js';
+import { COMMENT_MAX, DESPERATION_MAX, DESPERATION_MIN, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN, POOL_MAX, POOL_MIN } from '../../src/domain/roll-limits.js';
 import { TRAIT_OPTIONS } from './options.js';
 
 const difficultyOption = {

@@ -1,11 +1,4 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  ChannelType,
-  PermissionFlagsBits,
-  type ChatInputCommandInteraction,
-  type RESTPostAPIApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ChannelType, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import type { CommandRoutes, HandlerContext } from '../../src/discord/command.js';
 import { requireGuildId } from '../../src/discord/guards.js';
 import { mayBootstrapAdmin } from '../../src/domain/admin-bootstrap.js';

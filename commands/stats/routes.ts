@@ -1,11 +1,4 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  GuildMember,
-  type Interaction,
-  type RESTPostAPIApplicationCommandsJSONBody,
-  type User,
-} from 'discord.js';
+import { GuildMember, type Interaction, type User } from 'discord.js';
 import type { CommandRoutes, HandlerContext } from '../../src/discord/command.js';
 import { requireActor } from '../../src/discord/guards.js';
 import type { MessagePayload } from '../../src/discord/responder.js';
@@ -14,16 +7,7 @@ import { closestNames } from '../../src/domain/characters.js';
 import { matchChoices } from '../../src/domain/directory.js';
 import { InvalidInputError, NotFoundInputError } from '../../src/domain/errors.js';
 import { requireCampaignId } from '../../src/domain/quickrolls.js';
-import {
-  campaignStatistics,
-  hideTopTraits,
-  memberStatistics,
-  parseTop,
-  TOP_DEFAULT,
-  TOP_MAX,
-  TOP_MIN,
-  type StatsSummary,
-} from '../../src/domain/statistics.js';
+import { campaignStatistics, hideTopTraits, memberStatistics, parseTop, TOP_DEFAULT, type StatsSummary } from '../../src/domain/statistics.js';
 import { STATS_CHART_FILENAME } from '../../src/render/chart/stats-chart.js';
 import { renderStatsEmbed } from '../../src/render/stats-embed.js';
 import { truncate } from '../../src/render/theme.js';

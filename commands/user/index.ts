@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandModule } from '../../src/discord/command.js';
-import { LIMITS } from '../../src/domain/user-admin.js';
+import { LIMITS } from '../../src/domain/user-limits.js';
 
 const ROLE_CHOICES = [
   { name: 'Player', value: 'PLAYER' },

@@ -1,13 +1,4 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  ComponentType,
-  TextInputStyle,
-  type ChatInputCommandInteraction,
-  type Interaction,
-  type ModalComponentData,
-  type RESTPostAPIApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ComponentType, TextInputStyle, type ChatInputCommandInteraction, type Interaction, type ModalComponentData } from 'discord.js';
 import { z } from 'zod';
 import { componentRoute, type CommandRoutes } from '../../src/discord/command.js';
 import { defineComponentId } from '../../src/discord/custom-id.js';

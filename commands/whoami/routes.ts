@@ -1,4 +1,3 @@
-import { ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandRoutes } from '../../src/discord/command.js';
 import { requireActor } from '../../src/discord/guards.js';
 import { renderProfileEmbed } from '../../src/render/profile-embed.js';
