@@ -53,6 +53,7 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
    * Discord hears from us in time.
    */
   async function withAck(respond: Responder, log: Logger, find: () => Promise<{ ack: AckMode; run: () => Promise<void> }>) {
+    // Until the route is known (an import slower than the net), the net defers privately.
     let mode: AckMode = 'none';
     const timer = setTimeout(() => {
       if (!respond.acknowledged) {
