@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Events, Status, type Client } from 'discord.js';
-import { ValentinaClient } from './api/index.js';
+import { ValentinaClient, type User } from './api/index.js';
 import { createPooledFetch } from './api/pooled-fetch.js';
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -22,25 +22,14 @@ import { ChartRenderer } from './render/chart/chart-renderer.js';
 import { createDiscordClient } from './discord/client.js';
 import { createRouter, type Router } from './discord/router.js';
 import { ApprovalAnnouncer } from './discord/approval-announcer.js';
-import { identityConflictPoster } from './discord/identity-conflict-poster.js';
 import type { Deps } from './deps.js';
 import { commandModules } from '../commands/index.js';
-import { startAwardRecovery } from '../commands/xp/recovery.js';
-import { startApprovalRecovery } from '../commands/approvals/recovery.js';
 import type { PeriodicTask } from './shared/periodic.js';
-import { lateSettlementPoster } from '../commands/xp/late-settlement.js';
-import { approvalCardMessage } from '../commands/approvals/index.js';
 import { ApiLiveness } from './domain/api-liveness.js';
 import { StatusBoard } from './domain/status-board.js';
 import { readBotVersion } from './version.js';
-import { HttpServer } from './http/server.js';
-import { createMetrics } from './http/metrics.js';
-import { Readiness } from './http/readiness.js';
-import { opsRoutes } from './http/ops-routes.js';
-import { SignInService } from './domain/sign-in/sign-in-service.js';
-import { DiscordOAuth } from './domain/sign-in/discord-oauth.js';
-import { SIGN_IN_CALLBACK_PATH, signInRoute } from './http/sign-in-route.js';
-import { signInAuditPoster } from './discord/sign-in-audit.js';
+import type { HttpRoute, HttpServer } from './http/server.js';
+import { importOnFirstCall } from './shared/import-on-first-call.js';
 
 export interface BotHandle {
   config: Config;
@@ -71,11 +60,12 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   const pooled = opts.fetch === undefined ? createPooledFetch() : undefined;
   const liveness = new ApiLiveness(clock.now);
   const version = readBotVersion();
-  // Read at scrape time only, once the client below exists.
+  // Read at scrape time only, once the client below exists. The metrics (prom-client) and the
+  // HTTP listener are loaded only where HTTP_PORT is set.
   const metrics =
     config.http === undefined
       ? undefined
-      : createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client), version }, clock.now);
+      : (await import('./http/metrics.js')).createMetrics({ awardCounts: () => store.awards.countByStatus(), shardPings: () => shardStates(client), version }, clock.now);
   // Reads the server's version once (VALENTINA_API_VERSION=auto) to pick the wire profile.
   const api = await ValentinaClient.connect({
     observer: {
@@ -123,14 +113,23 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
     commandMentions: new CommandMentions(clock.now, log.child({ module: 'help' }), config.devGuildId),
   };
   const client = createDiscordClient({ apiUrl: config.discordApiUrl, shardCount: config.shardCount, shardIds: config.shardIds, applicationId: config.discordApplicationId });
-  const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCardMessage);
+  // What only runs when something happens is imported then (issue 11 §4): cards, audit posts, receipts.
+  const approvalCard = async (user: User) => (await import('../commands/approvals/card.js')).approvalCardMessage(user);
+  const approvals = new ApprovalAnnouncer(client, { guilds: deps.guilds, approvalCards: store.approvalCards, log, clock }, approvalCard);
   deps.approvals = approvals;
   deps.onRegistered = approvals.announce;
   // Awards Valentina confirms late get their receipt and audit post from here.
-  deps.awards.onLateSettlement(lateSettlementPoster(client, deps));
+  deps.awards.onLateSettlement(importOnFirstCall(async () => (await import('../commands/xp/late-settlement.js')).lateSettlementPoster(client, deps)));
   // Discord ids on two approved users are told to the admins of the guilds bound to the company.
-  deps.identity.onConflict(identityConflictPoster(client, deps));
+  deps.identity.onConflict(importOnFirstCall(async () => (await import('./discord/identity-conflict-poster.js')).identityConflictPoster(client, deps)));
+  // Sign-in's code is loaded only where it is configured.
+  let signInHttpRoute: HttpRoute | undefined;
   if (config.signIn !== undefined) {
+    const [{ SignInService }, { DiscordOAuth }, { SIGN_IN_CALLBACK_PATH, signInRoute }] = await Promise.all([
+      import('./domain/sign-in/sign-in-service.js'),
+      import('./domain/sign-in/discord-oauth.js'),
+      import('./http/sign-in-route.js'),
+    ]);
     deps.signIn = new SignInService({
       api,
       identity: deps.identity,
@@ -146,7 +145,9 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       clock,
       log: log.child({ module: 'sign-in' }),
     });
-    deps.signIn.listen({ registered: deps.onRegistered, adminLinked: signInAuditPoster(client, deps) });
+    const adminLinked = importOnFirstCall(async () => (await import('./discord/sign-in-audit.js')).signInAuditPoster(client, deps));
+    deps.signIn.listen({ registered: deps.onRegistered, adminLinked });
+    signInHttpRoute = signInRoute(deps.signIn);
   }
   const router = createRouter(commandModules, deps);
   let accepting = true;
@@ -170,15 +171,17 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
   // which guilds are ours, and then periodically.
   let recovery: PeriodicTask | undefined;
   let approvalRecovery: PeriodicTask | undefined;
-  void ready.then(() => {
+  void ready.then(async () => {
+    const [{ startAwardRecovery }, { startApprovalRecovery }] = await Promise.all([import('../commands/xp/recovery.js'), import('../commands/approvals/recovery.js')]);
     if (stopping === undefined) recovery = startAwardRecovery(client, deps, config.awards.recoveryIntervalMs);
     // Approval cards a stopped process left "checking with Valentina" (issue 9 §1).
     if (stopping === undefined) approvalRecovery = startApprovalRecovery(client, deps);
-  });
+  }).catch((err: unknown) => log.error({ err }, 'recovery could not start'));
 
   // Listening before login: orchestrators see /readyz fail while the gateway is not READY.
   let http: HttpServer | undefined;
   if (config.http !== undefined && metrics !== undefined) {
+    const [{ HttpServer }, { Readiness }, { opsRoutes }] = await Promise.all([import('./http/server.js'), import('./http/readiness.js'), import('./http/ops-routes.js')]);
     http = new HttpServer({ host: config.http.host, port: config.http.port, log: log.child({ module: 'http' }) });
     const readiness = new Readiness({
       shards: () => shardStates(client),
@@ -190,7 +193,7 @@ export async function startBot(env: Readonly<Record<string, string | undefined>>
       },
     });
     for (const route of opsRoutes({ readiness, metrics: metrics.registry, metricsToken: config.metricsToken })) http.route(route);
-    if (deps.signIn !== undefined) http.route(signInRoute(deps.signIn));
+    if (signInHttpRoute !== undefined) http.route(signInHttpRoute);
     try {
       await http.listen();
     } catch (err) {

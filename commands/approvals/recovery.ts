@@ -1,9 +1,6 @@
 import type { Client } from 'discord.js';
 import type { Deps } from '../../src/deps.js';
 import { loadPending, recoverUnsettledApprovals } from '../../src/domain/approvals.js';
-import { renderApprovalCard } from '../../src/render/approval-card.js';
-import { renderRecoveredReceipt } from '../../src/render/approval-receipt.js';
-import { cardIds } from './ids.js';
 import { startPeriodic, type PeriodicTask } from '../../src/shared/periodic.js';
 
 /** How often cards a stopped process left "checking with Valentina" are looked for. */
@@ -19,6 +16,13 @@ export async function recoverApprovalCards(client: Client, deps: Deps): Promise<
     ownsGuild: (guildId) => client.guilds.cache.has(guildId),
     companyOf: (guildId) => deps.guilds.require(guildId).then((g) => g.companyId, () => null),
   });
+  if (recovered.length === 0) return;
+  // Most passes find nothing: the card rendering is imported when there is a card to settle.
+  const [{ renderApprovalCard }, { renderRecoveredReceipt }, { cardIds }] = await Promise.all([
+    import('../../src/render/approval-card.js'),
+    import('../../src/render/approval-receipt.js'),
+    import('./ids.js'),
+  ]);
   for (const { card, companyId, outcome } of recovered) {
     if (outcome === 'applied') {
       await deps.approvals?.settle(card, renderRecoveredReceipt(card));

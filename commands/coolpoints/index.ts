@@ -2,7 +2,6 @@ import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIA
 import type { CommandModule } from '../../src/discord/command.js';
 import { COOL_POINT_XP } from '../../src/domain/xp-policy.js';
 import { AMOUNT_OPTION_MAX, campaignOption as campaign, reasonOption as reason } from '../xp/options.js';
-import { campaignAutocomplete, sceneRoute, singleAwardRoute } from '../xp/shared.js';
 
 const amount = {
   name: 'amount',
@@ -39,13 +38,6 @@ const definitions = [
 export const coolpoints: CommandModule = {
   namespace: 'coolpoints',
   definitions,
-  slash: {
-    'coolpoints award': singleAwardRoute('CP_ADD'),
-    'coolpoints scene': sceneRoute('CP_ADD'),
-  },
-  autocomplete: {
-    'coolpoints award#campaign': campaignAutocomplete,
-    'coolpoints scene#campaign': campaignAutocomplete,
-  },
   help: { audience: 'awarder', example: '/coolpoints award member:@Pia reason:Great scene' },
+  load: async () => (await import('./routes.js')).coolpointsRoutes,
 };

@@ -6,10 +6,7 @@ import {
   QUICKROLL_NAME_MAX,
   QUICKROLL_NAME_MIN,
 } from '../../src/domain/quickrolls.js';
-import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from '../../src/domain/rolls.js';
-import { characterNames, quickrollNames, traitNames } from './autocomplete.js';
-import { confirmDeleteRoute, createRoute, deleteRoute, editRoute, keepRoute, listRoute, pageRoute } from './manage.js';
-import { rerollRoute, rollRoute } from './roll.js';
+import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from '../../src/domain/roll-limits.js';
 
 const quickrollOption = {
   name: 'name',
@@ -110,22 +107,6 @@ const definitions = [
 export const quickroll: CommandModule = {
   namespace: 'quickroll',
   definitions,
-  slash: {
-    'quickroll roll': rollRoute,
-    'quickroll create': createRoute,
-    'quickroll list': listRoute,
-    'quickroll edit': editRoute,
-    'quickroll delete': deleteRoute,
-  },
-  autocomplete: {
-    'quickroll roll#name': quickrollNames,
-    'quickroll roll#character': characterNames,
-    'quickroll create#traits': traitNames,
-    'quickroll create#character': characterNames,
-    'quickroll edit#name': quickrollNames,
-    'quickroll edit#traits': traitNames,
-    'quickroll delete#name': quickrollNames,
-  },
-  components: [rerollRoute, pageRoute, confirmDeleteRoute, keepRoute],
   help: { audience: 'member', example: '/quickroll roll name:Punch difficulty:7' },
+  load: async () => (await import('./routes.js')).quickrollRoutes,
 };

@@ -2,7 +2,7 @@ import type { AutocompleteRoute } from '../../src/discord/command.js';
 import { traitChoices } from '../../src/domain/pool-rolls.js';
 import { traitPool } from '../../src/domain/quickrolls.js';
 import { playContext } from '../quickroll/context.js';
-import { TRAIT_OPTIONS } from './routes.js';
+import { TRAIT_OPTIONS } from './options.js';
 
 /**
  * One trait option of `/roll traits`: the traits of the chosen (or only) character with their

@@ -1,10 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandModule } from '../../src/discord/command.js';
-import { DESPERATION_MAX, DESPERATION_MIN, POOL_MAX, POOL_MIN } from '../../src/domain/pool-rolls.js';
-import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from '../../src/domain/rolls.js';
-import { characterNames } from '../quickroll/autocomplete.js';
-import { rollTraitNames } from './autocomplete.js';
-import { diceRoute, rerollRoute, saveModalRoute, saveRoute, TRAIT_OPTIONS, traitsRoute } from './routes.js';
+import { COMMENT_MAX, DESPERATION_MAX, DESPERATION_MIN, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN, POOL_MAX, POOL_MIN } from '../../src/domain/roll-limits.js';
+import { TRAIT_OPTIONS } from './options.js';
 
 const difficultyOption = {
   name: 'difficulty',
@@ -73,14 +70,6 @@ const definitions = [
 export const roll: CommandModule = {
   namespace: 'roll',
   definitions,
-  slash: {
-    'roll dice': diceRoute,
-    'roll traits': traitsRoute,
-  },
-  autocomplete: {
-    ...Object.fromEntries(TRAIT_OPTIONS.map((name) => [`roll traits#${name}`, rollTraitNames])),
-    'roll traits#character': characterNames,
-  },
-  components: [rerollRoute, saveRoute, saveModalRoute],
   help: { audience: 'member', example: '/roll dice pool:7 difficulty:6 desperation:2' },
+  load: async () => (await import('./routes.js')).rollRoutes,
 };

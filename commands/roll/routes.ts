@@ -1,13 +1,13 @@
 import { ComponentType, TextInputStyle, type ChatInputCommandInteraction, type Interaction, type ModalComponentData } from 'discord.js';
 import { z } from 'zod';
-import { componentRoute, type ComponentRoute, type SlashRoute } from '../../src/discord/command.js';
+import { componentRoute, type CommandRoutes, type ComponentRoute, type SlashRoute } from '../../src/discord/command.js';
 import { requireActor } from '../../src/discord/guards.js';
 import type { Responder } from '../../src/discord/responder.js';
 import { openReroll, postRoll, readRollDraft, retireRoll } from '../../src/discord/roll-post.js';
 import { withinBudget } from '../../src/discord/within-budget.js';
 import type { Deps } from '../../src/deps.js';
 import { ExpiredError } from '../../src/domain/errors.js';
-import { checkDicePool, rollDicePool, rollTraits, ROLL_TRAITS_MAX, traitEntries, type RollPlace } from '../../src/domain/pool-rolls.js';
+import { checkDicePool, rollDicePool, rollTraits, traitEntries, type RollPlace } from '../../src/domain/pool-rolls.js';
 import {
   createQuickroll,
   parseDescription,
@@ -20,13 +20,13 @@ import { parseComment, parseDifficulty, type RolledPool } from '../../src/domain
 import { renderQuickrollReceipt } from '../../src/render/roll-quickrolls.js';
 import { playContext } from '../quickroll/context.js';
 import { rerollId, saveId, saveModalId } from './ids.js';
+import { TRAIT_OPTIONS } from './options.js';
+import { rollTraitNames } from './autocomplete.js';
+import { characterNames } from '../quickroll/autocomplete.js';
 
 const DRAFT_KIND = 'roll';
 /** A trait roll's "Save as quickroll" outlives its Re-roll window. */
 const SAVE_WINDOW_MS = 15 * 60_000;
-
-/** The names of the trait options: `trait`, `trait2` … */
-export const TRAIT_OPTIONS = Array.from({ length: ROLL_TRAITS_MAX }, (_, i) => (i === 0 ? 'trait' : `trait${i + 1}`));
 
 const TraitLineSchema = z.object({ traitId: z.string(), name: z.string(), value: z.number().int() });
 
@@ -222,3 +222,15 @@ export const saveModalRoute: ComponentRoute = componentRoute(saveModalId, {
     await respond.send({ embeds: [renderQuickrollReceipt('Created', { name: quickroll.name, formula: traits.map((t) => t.name).join(' + '), description: quickroll.description })] });
   },
 });
+
+export const rollRoutes: CommandRoutes = {
+  slash: {
+    'roll dice': diceRoute,
+    'roll traits': traitsRoute,
+  },
+  autocomplete: {
+    ...Object.fromEntries(TRAIT_OPTIONS.map((name) => [`roll traits#${name}`, rollTraitNames])),
+    'roll traits#character': characterNames,
+  },
+  components: [rerollRoute, saveRoute, saveModalRoute],
+};

@@ -1,7 +1,6 @@
 import type { SlashRoute } from '../../src/discord/command.js';
 import { resolveCampaign } from '../../src/domain/awards/award-context.js';
 import { UserFacingError } from '../../src/domain/errors.js';
-import { exportLedger, ledgerNames } from '../../src/domain/ledger-export.js';
 import { isStaff } from '../../src/domain/roles.js';
 import { formatMegabytes, renderEmptyLedgerExport, renderLedgerExport } from '../../src/render/ledger-export-embed.js';
 import { awardActor } from './shared.js';
@@ -22,9 +21,11 @@ export const exportRoute: SlashRoute = {
     const who = everyone ? null : await viewedMember(ctx, actor, option === null ? null : { id: option.id, bot: option.bot });
     const requested = interaction.options.getString('campaign', false);
     const campaign = requested === null ? null : await resolveCampaign(deps, actor, requested);
-    const [users, campaigns] = await Promise.all([
+    // The CSV writer (csv-stringify) is loaded by the first export, not with the rest of /xp.
+    const [users, campaigns, { exportLedger, ledgerNames }] = await Promise.all([
       deps.directory.listUsers(actor.companyId).catch(() => []),
       deps.directory.listCampaigns(actor.companyId, actor.userId).catch(() => []),
+      import('../../src/domain/ledger-export.js'),
     ]);
     const maxBytes = interaction.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT;
     const result = await exportLedger(

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineComponentId } from '../../src/discord/custom-id.js';
+import { XP_NAMESPACE } from './options.js';
 
 /** Component ids of the XP and cool-point tools; both commands use the `xp` namespace. */
-export const XP_NAMESPACE = 'xp';
 
 const num = z.string().regex(/^\d{1,15}$/);
 const snowflake = z.string().regex(/^\d{15,22}$/);

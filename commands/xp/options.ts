@@ -1,5 +1,11 @@
 import { ApplicationCommandOptionType } from 'discord.js';
-import { REASON_MAX } from '../../src/domain/awards/single-award.js';
+import { REASON_MAX } from '../../src/domain/awards/award-limits.js';
+
+/** The custom_id namespace of the XP and cool-point tools (both commands use it). */
+export const XP_NAMESPACE = 'xp';
+
+/** The user context menu that opens the award form. */
+export const AWARD_XP_MENU = 'Award XP';
 
 /** The largest single-award maximum /setup lets a guild choose; the guild's own limit is checked in the domain. */
 export const AMOUNT_OPTION_MAX = 10_000;

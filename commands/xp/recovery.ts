@@ -1,7 +1,6 @@
 import type { Client } from 'discord.js';
 import { postAudit } from '../../src/discord/audit.js';
 import type { Deps } from '../../src/deps.js';
-import { renderAwardAudit } from '../../src/render/award-audit.js';
 import { startPeriodic, type PeriodicTask } from '../../src/shared/periodic.js';
 
 /**
@@ -13,6 +12,8 @@ export async function recoverPendingAwards(client: Client, deps: Deps): Promise<
   const reports = await deps.awards.recover({ ownsGuild: (guildId) => client.guilds.cache.has(guildId) });
   deps.status?.recordRecovery(reports);
   if (reports.length === 0) return;
+  // Most passes find nothing: the audit rendering is imported when there is something to post.
+  const { renderAwardAudit } = await import('../../src/render/award-audit.js');
   deps.log.info(
     { applied: reports.filter((r) => r.outcome === 'applied').length, failed: reports.filter((r) => r.outcome !== 'applied').length },
     'pending awards recovered',

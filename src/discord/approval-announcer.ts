@@ -23,7 +23,8 @@ export class ApprovalAnnouncer {
   constructor(
     private readonly client: Pick<Client, 'rest'>,
     private readonly deps: ApprovalAnnouncerDeps,
-    private readonly renderCard: (user: User) => RenderedMessage,
+    /** May import the card's rendering on first use. */
+    private readonly renderCard: (user: User) => RenderedMessage | Promise<RenderedMessage>,
   ) {}
 
   /**
@@ -41,7 +42,7 @@ export class ApprovalAnnouncer {
       const existing = await this.deps.approvalCards.get(guildId, user.id);
       // Someone already decided (through /approvals) before the card went out: nothing to announce.
       if (existing !== null && existing.status !== 'PENDING') return;
-      const card = this.renderCard(user);
+      const card = await this.renderCard(user);
       const message = (await this.client.rest.post(Routes.channelMessages(approvalsChannelId), {
         body: { embeds: card.embeds, components: card.components, allowed_mentions: { parse: [] } },
       })) as APIMessage;

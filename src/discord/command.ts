@@ -80,19 +80,27 @@ export interface CommandHelp {
   example: string;
 }
 
-/**
- * One slash-command group (the folder under `commands/`). Its namespace is the command name
- * and the custom_id namespace of its components.
- * Slash keys: `name`, `name sub`, or `name group sub`. Autocomplete keys: slash key + `#option`.
- */
-export interface CommandModule {
-  namespace: string;
-  definitions: readonly RESTPostAPIApplicationCommandsJSONBody[];
+/** The handlers of one command module: imported on its first use, not at start-up. */
+export interface CommandRoutes {
   slash?: Readonly<Record<string, SlashRoute>>;
   autocomplete?: Readonly<Record<string, AutocompleteRoute>>;
   userMenus?: Readonly<Record<string, UserMenuRoute>>;
   messageMenus?: Readonly<Record<string, MessageMenuRoute>>;
   components?: readonly ComponentRoute[];
+}
+
+/**
+ * One slash-command group (the folder under `commands/`). Its namespace is the command name
+ * and the custom_id namespace of its components.
+ * Slash keys: `name`, `name sub`, or `name group sub`. Autocomplete keys: slash key + `#option`.
+ * What deploying and routing need (definitions, help) is loaded at start; the handlers come from
+ * `load` on the module's first use, so a process keeps only the code of commands people run.
+ */
+export interface CommandModule {
+  namespace: string;
+  definitions: readonly RESTPostAPIApplicationCommandsJSONBody[];
   /** For `/help`; without it a command is listed for approved members with no example. */
   help?: CommandHelp;
+  /** Imports the handler modules. Callers go through the router's memo (one import per module). */
+  load(): Promise<CommandRoutes>;
 }

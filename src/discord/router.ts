@@ -1,7 +1,8 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { Logger } from '../logger.js';
 import { ExpiredError, UserFacingError } from '../domain/errors.js';
-import type { CommandModule, ComponentRoute, HandlerContext, AutocompleteRoute, SlashRoute, UserMenuRoute, MessageMenuRoute } from './command.js';
+import type { CommandModule, HandlerContext } from './command.js';
+import { CommandRegistry, type LoadedRoutes } from './command-registry.js';
 import { parseCustomId } from './custom-id.js';
 import type { Deps } from '../deps.js';
 import { answerAutocompleteEmpty, reportError } from './error-boundary.js';
@@ -31,6 +32,8 @@ export interface Router {
   /** Resolves when every interaction in flight has finished (graceful shutdown). */
   drain(): Promise<void>;
   readonly inFlight: number;
+  /** Namespaces of the command modules imported so far (each is imported on its first use). */
+  loadedModules(): string[];
 }
 
 function slashKey(i: ChatInputCommandInteraction | AutocompleteInteraction): string {
@@ -40,28 +43,18 @@ function slashKey(i: ChatInputCommandInteraction | AutocompleteInteraction): str
 }
 
 export function createRouter(modules: readonly CommandModule[], deps: Deps): Router {
-  const slash = new Map<string, SlashRoute>();
-  const autocomplete = new Map<string, AutocompleteRoute>();
-  const userMenus = new Map<string, UserMenuRoute>();
-  const messageMenus = new Map<string, MessageMenuRoute>();
-  const components = new Map<string, ComponentRoute>();
-  const addUnique = <T>(map: Map<string, T>, key: string, value: T, what: string) => {
-    if (map.has(key)) throw new Error(`duplicate ${what}: ${key}`);
-    map.set(key, value);
-  };
-  for (const m of modules) {
-    for (const [k, v] of Object.entries(m.slash ?? {})) addUnique(slash, k, v, 'slash route');
-    for (const [k, v] of Object.entries(m.autocomplete ?? {})) addUnique(autocomplete, k, v, 'autocomplete route');
-    for (const [k, v] of Object.entries(m.userMenus ?? {})) addUnique(userMenus, k, v, 'user menu');
-    for (const [k, v] of Object.entries(m.messageMenus ?? {})) addUnique(messageMenus, k, v, 'message menu');
-    for (const c of m.components ?? []) addUnique(components, c.key, c, 'component');
-  }
-
+  const registry = new CommandRegistry(modules);
   const inFlight = new Set<Promise<void>>();
   let idle: (() => void) | undefined;
 
-  async function withAck(respond: Responder, mode: AckMode, log: Logger, work: () => Promise<void>) {
-    // The safety net: whatever the handler or the API does, Discord hears from us in time.
+  /**
+   * Finds the route (importing its module on first use), acknowledges as it declares, runs it.
+   * The safety net covers the import too: whatever the import, the handler or the API does,
+   * Discord hears from us in time.
+   */
+  async function withAck(respond: Responder, log: Logger, find: () => Promise<{ ack: AckMode; run: () => Promise<void> }>) {
+    // Until the route is known (an import slower than the net), the net defers privately.
+    let mode: AckMode = 'none';
     const timer = setTimeout(() => {
       if (!respond.acknowledged) {
         log.warn('handler slow to acknowledge; deferring');
@@ -70,30 +63,44 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
     }, SAFETY_NET_MS);
     timer.unref();
     try {
-      await respond.defer(mode);
-      await work();
+      const route = await find();
+      mode = route.ack;
+      await respond.defer(route.ack);
+      await route.run();
     } finally {
       clearTimeout(timer);
     }
   }
 
+  /** The routes of the module that owns a name, or nothing when no module does. */
+  async function routesFor(module: CommandModule | undefined): Promise<LoadedRoutes | undefined> {
+    return module === undefined ? undefined : registry.routes(module);
+  }
+
   async function dispatch(interaction: Interaction, log: Logger, trace: Trace): Promise<void> {
     if (interaction.isAutocomplete()) {
       const key = `${slashKey(interaction)}#${interaction.options.getFocused(true).name}`;
-      const route = autocomplete.get(key);
       trace.kind = 'autocomplete';
-      if (route === undefined) return answerAutocompleteEmpty(interaction, log);
-      trace.command = slashKey(interaction);
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), AUTOCOMPLETE_BUDGET_MS);
       });
       try {
-        const choices = await Promise.race([route.run(interaction, { deps, log }), budget]);
+        // The budget covers the first use's import too.
+        const choices = await Promise.race([
+          routesFor(registry.moduleFor('chat', interaction.commandName)).then((routes) => {
+            const route = routes?.autocomplete.get(key);
+            if (route === undefined) return undefined;
+            trace.command = slashKey(interaction);
+            return route.run(interaction, { deps, log });
+          }),
+          budget,
+        ]);
+        if (choices === undefined) return await answerAutocompleteEmpty(interaction, log);
         if (choices === 'late') {
           trace.outcome = 'error';
           log.warn({ key }, 'autocomplete too slow; answered empty');
-          return answerAutocompleteEmpty(interaction, log);
+          return await answerAutocompleteEmpty(interaction, log);
         }
         if (!interaction.responded) await interaction.respond(choices.slice(0, 25));
       } catch (err) {
@@ -110,35 +117,47 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
     const ctx: HandlerContext = { deps, log, respond };
     try {
       if (interaction.isChatInputCommand()) {
-        const route = slash.get(slashKey(interaction));
         trace.kind = 'slash';
-        if (route !== undefined) trace.command = slashKey(interaction);
-        if (route === undefined) throw new ExpiredError('This command is not available any more. Discord may still be showing an old version of it.');
-        await withAck(respond, route.ack, log, () => route.run(interaction, ctx));
+        await withAck(respond, log, async () => {
+          const route = (await routesFor(registry.moduleFor('chat', interaction.commandName)))?.slash.get(slashKey(interaction));
+          if (route === undefined) throw new ExpiredError('This command is not available any more. Discord may still be showing an old version of it.');
+          trace.command = slashKey(interaction);
+          return { ack: route.ack, run: () => route.run(interaction, ctx) };
+        });
       } else if (interaction.isUserContextMenuCommand()) {
-        const route = userMenus.get(interaction.commandName);
         trace.kind = 'user-menu';
-        if (route !== undefined) trace.command = interaction.commandName;
-        if (route === undefined) throw new ExpiredError('This menu entry is not available any more.');
-        await withAck(respond, route.ack, log, () => route.run(interaction, ctx));
+        await withAck(respond, log, async () => {
+          const route = (await routesFor(registry.moduleFor('user-menu', interaction.commandName)))?.userMenus.get(interaction.commandName);
+          if (route === undefined) throw new ExpiredError('This menu entry is not available any more.');
+          trace.command = interaction.commandName;
+          return { ack: route.ack, run: () => route.run(interaction, ctx) };
+        });
       } else if (interaction.isMessageContextMenuCommand()) {
-        const route = messageMenus.get(interaction.commandName);
         trace.kind = 'message-menu';
-        if (route !== undefined) trace.command = interaction.commandName;
-        if (route === undefined) throw new ExpiredError('This menu entry is not available any more.');
-        await withAck(respond, route.ack, log, () => route.run(interaction, ctx));
+        await withAck(respond, log, async () => {
+          const route = (await routesFor(registry.moduleFor('message-menu', interaction.commandName)))?.messageMenus.get(interaction.commandName);
+          if (route === undefined) throw new ExpiredError('This menu entry is not available any more.');
+          trace.command = interaction.commandName;
+          return { ack: route.ack, run: () => route.run(interaction, ctx) };
+        });
       } else if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
-        const parsed = parseCustomId(interaction.customId);
-        const route = parsed === undefined ? undefined : components.get(`${parsed.namespace}:${parsed.action}`);
         trace.kind = 'component';
-        if (route !== undefined) trace.command = route.key;
-        if (parsed === undefined || route === undefined || route.version !== parsed.version) {
-          throw new ExpiredError('This button or menu has expired. Run the command again.');
-        }
-        if (parsed.owner !== undefined && parsed.owner !== interaction.user.id) throw new NotYoursError();
-        await withAck(respond, route.ack, log, async () => {
-          const handled = await route.handle(interaction, parsed, ctx);
-          if (!handled) throw new ExpiredError('This button or menu has expired. Run the command again.');
+        const parsed = parseCustomId(interaction.customId);
+        await withAck(respond, log, async () => {
+          const routes = parsed === undefined ? undefined : await routesFor(registry.moduleOfNamespace(parsed.namespace));
+          const route = parsed === undefined ? undefined : routes?.components.get(`${parsed.namespace}:${parsed.action}`);
+          if (route !== undefined) trace.command = route.key;
+          if (parsed === undefined || route === undefined || route.version !== parsed.version) {
+            throw new ExpiredError('This button or menu has expired. Run the command again.');
+          }
+          if (parsed.owner !== undefined && parsed.owner !== interaction.user.id) throw new NotYoursError();
+          return {
+            ack: route.ack,
+            run: async () => {
+              const handled = await route.handle(interaction, parsed, ctx);
+              if (!handled) throw new ExpiredError('This button or menu has expired. Run the command again.');
+            },
+          };
         });
       }
     } catch (err) {
@@ -151,6 +170,7 @@ export function createRouter(modules: readonly CommandModule[], deps: Deps): Rou
     get inFlight() {
       return inFlight.size;
     },
+    loadedModules: () => registry.loaded(),
     handle(interaction) {
       const log = deps.log.child({
         interactionId: interaction.id,

@@ -4,12 +4,9 @@ import { InvalidInputError, NotFoundInputError, UserFacingError } from './errors
 import type { PlayContext, QuickrollCatalog } from './quickrolls.js';
 import { assertMayRollPrivately, parseComment, parseDifficulty, type RolledPool } from './rolls.js';
 
-export const POOL_MIN = 1;
-export const POOL_MAX = 50;
-export const DESPERATION_MIN = 0;
-export const DESPERATION_MAX = 10;
-/** `/roll traits` takes this many trait options. */
-export const ROLL_TRAITS_MAX = 5;
+import { DESPERATION_MAX, DESPERATION_MIN, POOL_MAX, POOL_MIN, ROLL_TRAITS_MAX } from './roll-limits.js';
+
+export { DESPERATION_MAX, DESPERATION_MIN, POOL_MAX, POOL_MIN, ROLL_TRAITS_MAX };
 /** `/roll` rolls ten-sided dice, as every World of Darkness roll does. */
 const D10 = 10;
 

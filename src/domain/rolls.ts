@@ -4,10 +4,9 @@ import { ExpiredError, InvalidInputError, NotFoundInputError, PermissionDeniedEr
 import { findQuickroll, type PlayContext, type QuickrollCatalog } from './quickrolls.js';
 import { isStaff } from './roles.js';
 
-export const DIFFICULTY_MIN = 2;
-export const DIFFICULTY_MAX = 10;
-export const DIFFICULTY_DEFAULT = 6;
-export const COMMENT_MAX = 200;
+import { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN } from './roll-limits.js';
+
+export { COMMENT_MAX, DIFFICULTY_DEFAULT, DIFFICULTY_MAX, DIFFICULTY_MIN };
 /** How long the roller may press Re-roll on a result. */
 export const REROLL_WINDOW_MS = 60_000;
 

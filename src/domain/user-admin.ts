@@ -5,6 +5,7 @@ import { AlreadyHandledError, InvalidInputError, NotFoundInputError, PermissionD
 import { discordProfileOf, displayName, type DiscordIdentity } from './members.js';
 import { roleLabel } from './roles.js';
 import { settleWrite } from './write-settle.js';
+import { LIMITS } from './user-limits.js';
 
 /** Roles an admin may give from Discord; UNAPPROVED is reached only by registering. */
 export const ASSIGNABLE_ROLES = ['ADMIN', 'STORYTELLER', 'PLAYER'] as const;
@@ -17,11 +18,7 @@ export const USER_PAGE_SIZE = 10;
 const CHOICES_MAX = 25;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const LIMITS = {
-  name: { min: 2, max: 50 },
-  username: { min: 3, max: 50 },
-  email: { max: 254 },
-} as const;
+export { LIMITS };
 
 type AdminDeps = Pick<Deps, 'api' | 'identity' | 'directory' | 'clock'>;
 

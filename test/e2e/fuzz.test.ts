@@ -151,8 +151,8 @@ describe('fuzz: generated interactions from a player and an unlinked member', ()
     await world?.stop();
   });
 
-  it('describes every component the bot registers', () => {
-    expect(coverageProblems()).toEqual([]);
+  it('describes every component the bot registers', async () => {
+    expect(await coverageProblems()).toEqual([]);
   });
 
   it('answers every case privately and clearly, pings nobody and writes nothing', async () => {

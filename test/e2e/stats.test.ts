@@ -4,7 +4,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { STATS_CHART } from '../../src/render/chart/stats-chart.js';
 import { MAX_PENDING_CHARTS } from '../../src/render/chart/chart-renderer.js';
 import { summarize } from '../../src/domain/statistics.js';
-import { CHART_SKIPPED } from '../../commands/stats/index.js';
+import { CHART_SKIPPED } from '../../commands/stats/routes.js';
 import { startWorld, worldGenerations, type World } from './harness.js';
 import { embedText, embedsOf, finalAnswer, isPrivate } from './support/replies.js';
 

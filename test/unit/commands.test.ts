@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord-api-types/v10';
 import { commandModules } from '../../commands/index.js';
 import { registryEntries } from '../../commands/help/index.js';
+import { indexRoutes, type LoadedRoutes } from '../../src/discord/command-registry.js';
+import type { CommandModule } from '../../src/discord/command.js';
 
 interface Opt {
   name: string;
@@ -60,11 +62,16 @@ describe('command registry', () => {
     expect(defs.filter((d) => (d.type ?? 1) === ApplicationCommandType.ChatInput).length).toBeLessThanOrEqual(100);
   });
 
-  it('has a handler for every subcommand, autocomplete option and context menu, and nothing stray', () => {
-    const slash = new Set(commandModules.flatMap((m) => Object.keys(m.slash ?? {})));
-    const auto = new Set(commandModules.flatMap((m) => Object.keys(m.autocomplete ?? {})));
-    const userMenus = new Set(commandModules.flatMap((m) => Object.keys(m.userMenus ?? {})));
-    const messageMenus = new Set(commandModules.flatMap((m) => Object.keys(m.messageMenus ?? {})));
+  /** Every module's handlers, imported and checked the way the router does on first use. */
+  const loadAll = async (): Promise<Array<{ module: CommandModule; routes: LoadedRoutes }>> =>
+    Promise.all(commandModules.map(async (module) => ({ module, routes: indexRoutes(module, await module.load()) })));
+
+  it('has a handler for every subcommand, autocomplete option and context menu, and nothing stray', async () => {
+    const loaded = await loadAll();
+    const slash = new Set(loaded.flatMap(({ routes }) => [...routes.slash.keys()]));
+    const auto = new Set(loaded.flatMap(({ routes }) => [...routes.autocomplete.keys()]));
+    const userMenus = new Set(loaded.flatMap(({ routes }) => [...routes.userMenus.keys()]));
+    const messageMenus = new Set(loaded.flatMap(({ routes }) => [...routes.messageMenus.keys()]));
     const expectedSlash = new Set<string>();
     const expectedAuto = new Set<string>();
     for (const d of defs) {
@@ -78,6 +85,9 @@ describe('command registry', () => {
     }
     expect([...slash].sort()).toEqual([...expectedSlash].sort());
     expect([...auto].sort()).toEqual([...expectedAuto].sort());
+    const menuNames = (type: number) => defs.filter((d) => d.type === type).map((d) => d.name).sort();
+    expect([...userMenus].sort()).toEqual(menuNames(ApplicationCommandType.User));
+    expect([...messageMenus].sort()).toEqual(menuNames(ApplicationCommandType.Message));
   });
 
   it('tells /help who each command is for, with an example that uses it', () => {
@@ -99,7 +109,9 @@ describe('command registry', () => {
     expect(sub('traits').filter((o) => o.autocomplete === true).map((o) => o.name)).toEqual(['trait', 'character', 'trait2', 'trait3', 'trait4', 'trait5']);
   });
 
-  it('names components after their own namespace', () => {
-    for (const m of commandModules) for (const c of m.components ?? []) expect(c.key.split(':')[0]).toBe(m.namespace);
+  it('names components after their own namespace', async () => {
+    for (const { module, routes } of await loadAll()) {
+      for (const key of routes.components.keys()) expect(key.split(':')[0]).toBe(module.namespace);
+    }
   });
 });

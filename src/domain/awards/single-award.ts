@@ -6,8 +6,7 @@ import { mayAwardSomeone, parseAwardAmount, requireMayAward, whoMayAward, type X
 import { awardFailureError } from './award-errors.js';
 import { inScope, requireTarget, resolveCampaign, xpRuleFor, type AwardActor, type CampaignRef, type PickedMember } from './award-context.js';
 import { RECOVERY_WINDOW_MS, type AwardOrigin, type AwardOutcome } from './award-service.js';
-
-export const REASON_MAX = 200;
+import { REASON_MAX } from './award-limits.js';
 
 export interface SingleAwardInput {
   /** Idempotency key derived from the interaction, e.g. `${interaction.id}:award`. */

@@ -88,21 +88,23 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   { key: 'roll:save-modal', version: 1, args: ['snowflake'], press: 'modal', fields: ['name', 'description'], rights: 'approved' },
 ];
 
-/** Component keys registered by the command modules. */
-export function registeredComponents(): Array<{ key: string; version: number }> {
-  return commandModules.flatMap((m) => (m.components ?? []).map((c) => ({ key: c.key, version: c.version })));
+/** Component keys registered by the command modules (imports every module's handlers). */
+export async function registeredComponents(): Promise<Array<{ key: string; version: number }>> {
+  const routes = await Promise.all(commandModules.map((m) => m.load()));
+  return routes.flatMap((r) => (r.components ?? []).map((c) => ({ key: c.key, version: c.version })));
 }
 
 /** Components the bot has that this table does not describe, or describes wrongly. */
-export function coverageProblems(): string[] {
+export async function coverageProblems(): Promise<string[]> {
   const problems: string[] = [];
   const known = new Map(COMPONENTS.map((c) => [c.key, c]));
-  for (const { key, version } of registeredComponents()) {
+  const components = await registeredComponents();
+  for (const { key, version } of components) {
     const spec = known.get(key);
     if (spec === undefined) problems.push(`component ${key} is not described in test/e2e/support/components.ts`);
     else if (spec.version !== version) problems.push(`component ${key} is at version ${version}, described as ${spec.version}`);
   }
-  const registered = new Set(registeredComponents().map((c) => c.key));
+  const registered = new Set(components.map((c) => c.key));
   for (const c of COMPONENTS) if (!registered.has(c.key)) problems.push(`component ${c.key} is described but no longer exists`);
   return problems;
 }
