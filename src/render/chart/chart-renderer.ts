@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { StatsSummary } from '../../domain/statistics.js';
-import { renderStatsChart } from './stats-chart.js';
 
 interface ChartLog {
   warn(obj: Record<string, unknown>, msg?: string): void;
@@ -40,7 +39,7 @@ export class ChartRenderer {
 
   async render(summary: StatsSummary): Promise<Buffer> {
     const worker = this.broken ? undefined : (this.worker ?? this.start());
-    if (worker === undefined) return renderStatsChart(summary);
+    if (worker === undefined) return renderHere(summary);
     const id = this.nextId++;
     try {
       return await new Promise<Buffer>((resolve, reject) => {
@@ -49,7 +48,7 @@ export class ChartRenderer {
       });
     } catch (err) {
       // The worker died with this chart in it: draw it here rather than fail the command.
-      if (this.broken) return renderStatsChart(summary);
+      if (this.broken) return renderHere(summary);
       throw err;
     }
   }
@@ -100,6 +99,12 @@ export class ChartRenderer {
  * The compiled worker (dist) runs as it is. From TypeScript source (tsx, vitest) it first
  * registers tsx itself: Node 20 does not pass module hooks on to worker threads.
  */
+/** The fallback on this thread; the drawing code loads only if it is ever needed (issue 11 §4). */
+async function renderHere(summary: StatsSummary): Promise<Buffer> {
+  const { renderStatsChart } = await import('./stats-chart.js');
+  return renderStatsChart(summary);
+}
+
 function spawnChartWorker(): Worker {
   if (import.meta.url.endsWith('.js')) return new Worker(new URL('./chart-worker.js', import.meta.url));
   const source = new URL('./chart-worker.ts', import.meta.url).href;
