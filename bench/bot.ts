@@ -311,15 +311,22 @@ async function main(): Promise<void> {
         }
       });
     }
-    let big: BigGuild | undefined;
-    if (opts.only.has('memory')) {
-      big = await bench.addBigGuild(opts.memoryMembers);
-      progress(`big guild: ${big.memberIds.length} members, all in GUILD_CREATE`);
-    }
     for (let run = 1; run <= opts.runs; run++) {
-      const figures: Record<BotKind, RunFigures> = { bare: emptyFigures(), bot: emptyFigures() };
-      await measureRun(run, opts, bench, mix, full, big, figures);
-      runs.push(figures);
+      // Each run in a world of its own: what one run's overload steps leave behind (fake Discord's
+      // messages, fake Valentina's rolls and journal rows) must not weigh on the next run's latency.
+      const world = run === 1 ? bench : await startBenchWorld({ apiLatencyMs: opts.apiLatencyMs, coldUsers: opts.coldUsers });
+      try {
+        let big: BigGuild | undefined;
+        if (opts.only.has('memory')) {
+          big = await world.addBigGuild(opts.memoryMembers);
+          progress(`run ${run}: big guild of ${big.memberIds.length} members, all in GUILD_CREATE`);
+        }
+        const figures: Record<BotKind, RunFigures> = { bare: emptyFigures(), bot: emptyFigures() };
+        await measureRun(run, opts, world, createMix(world, full), full, big, figures);
+        runs.push(figures);
+      } finally {
+        if (world !== bench) await world.stop();
+      }
     }
   } finally {
     await bench.stop();
